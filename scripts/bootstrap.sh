@@ -69,6 +69,7 @@ WANT="$(cat "$LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   if [ ! -x "$VENV/bin/uv" ]; then
     say "installing uv $UV_VERSION into .venv"
+    "$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip --upgrade >/dev/null
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
   fi
   say "installing pinned packages from requirements.lock (first time: about a minute, ~3 GB)"

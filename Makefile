@@ -1,0 +1,31 @@
+# Elvie — the two commands: `make run` and `make test`. Everything else is optional.
+.PHONY: setup run test bench check train lint clean
+
+VENV := .venv
+ELVIE := $(VENV)/bin/elvie
+PYTEST := $(VENV)/bin/python -m pytest
+
+setup:
+	@scripts/bootstrap.sh
+
+train: setup
+	@$(ELVIE) train
+
+run: setup
+	@$(ELVIE) train
+	@$(ELVIE) run
+
+test: setup
+	@$(ELVIE) train
+	@$(ELVIE) check
+	@$(PYTEST) -q
+
+bench: setup
+	@$(ELVIE) train
+	@$(VENV)/bin/python -m benchmarks
+
+check: setup
+	@$(ELVIE) check
+
+clean:
+	rm -rf var/ models/rasa/ .pytest_cache

@@ -1,0 +1,89 @@
+"""The shape of every Elvie action: tracker in, events out, side effects through the runtime.
+
+`ElvieAction.act(turn)` gets a `Turn` with the visitor's language, the content, the Qmatic
+client and helpers to say responses (rendered by the NLG endpoint in the visitor's
+language) and to report what happened (Qmatic calls, ticket, hand-over, what Elvie expects
+next) to the engine. Any unexpected error ends in a polite hand-over, never a crash.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from dialogue.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+
+class Turn:
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, rt):
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        self.runtime = rt
+        self.content = rt.content
+        lang = tracker.get_slot("language")
+        self.lang = lang if lang in self.content.languages else self.content.languages[0]
+        self.events: list[EventType] = []
+        self.trace: dict[str, Any] = {}
+
+    # -- reading the visitor's turn
+    @property
+    def intent(self) -> str | None:
+        return (self.tracker.latest_message.get("intent") or {}).get("name")
+
+    @property
+    def text(self) -> str:
+        return self.tracker.latest_message.get("text") or ""
+
+    def entity(self, name: str) -> str | None:
+        values = [e.get("value") for e in self.tracker.latest_message.get("entities") or []
+                  if e.get("entity") == name and e.get("value")]
+        return str(values[0]) if values else None
+
+    def slot(self, name: str) -> Any:
+        return self.tracker.get_slot(name)
+
+    # -- effects
+    def say(self, response: str, **arguments: Any) -> None:
+        self.dispatcher.utter_message(response=response, lang=self.lang, **arguments)
+
+    def set(self, name: str, value: Any) -> None:
+        self.events.append(SlotSet(name, value))
+
+    def expect(self, what: str | None, **details: Any) -> None:
+        """What Elvie asks for next (drives rules and biases speech recognition)."""
+        self.set("expecting", what)
+        if what:
+            self.trace["expect"] = {"kind": what, **details}
+
+    def note(self, **items: Any) -> None:
+        self.trace.update(items)
+
+
+class ElvieAction(Action):
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    def act(self, turn: Turn) -> None:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        rt = runtime()
+        turn = Turn(dispatcher, tracker, rt)
+        try:
+            await asyncio.to_thread(self.act, turn)
+        except Exception:  # noqa: BLE001 - never a traceback to the visitor
+            log.exception("action %s failed", self.action_name)
+            turn.say("utter_handover")
+            turn.note(handover=True)
+            turn.set("handover", True)
+        if turn.trace:
+            dispatcher.utter_message(json_message={"elvie_trace": turn.trace})
+        return turn.events

@@ -1,0 +1,150 @@
+"""Elvie's host-editable content as typed, immutable values.
+
+Everything Elvie says and knows that hosts may change: responses per language, services
+with their required documents, documents, locations, opening hours and hand-over
+settings. Built by `dialogue.content.loader` from the YAML files in `locales/`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from types import MappingProxyType
+from typing import Mapping
+
+AREAS = ("servicecentrum", "werkacademie")
+IF_MISSING = ("proceed", "reception", "new_appointment")
+
+# Gestures a response may name. Robot side: robot/gestures.py maps each to a NAOqi animation.
+GESTURES = ("wave", "nod", "point_desk", "explain", "think", "calm", "bow")
+
+# Screens the tablet app knows (robot/tablet/static/app.js implements each).
+SCREENS = (
+    "welcome", "listening", "ask_name", "type_name", "booking_code", "candidates", "confirm_appointment",
+    "document", "missing_document", "ticket", "walk_in_services", "no_appointment", "wrong_location",
+    "werkacademie", "servicecentrum", "handover", "not_understood", "cant_hear", "goodbye", "error",
+    "rough_handling", "message",
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every language, e.g. Text({'nl': 'pasfoto', 'en': 'passport photo'})."""
+
+    by_lang: Mapping[str, str]
+
+    def __call__(self, lang: str, fallback: str = "nl") -> str:
+        return self.by_lang.get(lang) or self.by_lang.get(fallback) or next(iter(self.by_lang.values()), "")
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    name: Text
+    # What to say when it is missing, if the service does not say otherwise.
+    advice: Text | None = None
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    document: str
+    if_missing: str  # one of IF_MISSING
+    advice: Text | None = None  # overrides the document's own advice for this service
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    area: str  # one of AREAS
+    name: Text
+    qmatic_service_ids: tuple[int, ...]
+    documents: tuple[RequiredDocument, ...]
+    walk_in: bool
+    how_to_book: Text | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    name: Text
+    waiting: Text  # where to wait after check-in
+    guidance: Text  # what this area is and what happens next
+
+
+@dataclass(frozen=True)
+class OtherLocation:
+    key: str
+    name: Text
+    qmatic_branch_id: int | None
+    address: str
+    directions: Text
+
+
+@dataclass(frozen=True)
+class Locations:
+    here_name: Text
+    here_qmatic_branch_id: int
+    reception: Text  # where reception is, in this building
+    areas: Mapping[str, Area]
+    others: Mapping[str, OtherLocation]
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    # weekday (0 = Monday) -> (opens, closes); missing = closed
+    days: Mapping[int, tuple[time, time]]
+    closed_note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Handover:
+    attempts_before_touchscreen: int = 2
+    attempts_before_host: int = 3
+    idle_reset_s: float = 60.0
+    rough_handling_quiet_s: float = 30.0
+    notify_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    key: str
+    lang: str
+    texts: tuple[str, ...]  # variants; one is chosen per utterance
+    gesture: str | None = None
+    screen: str | None = None
+    buttons: tuple[tuple[str, str], ...] = ()  # (button id, label)
+
+
+@dataclass(frozen=True)
+class Content:
+    languages: tuple[str, ...]
+    responses: Mapping[str, Mapping[str, Response]]  # lang -> key -> Response
+    tablet: Mapping[str, Mapping[str, str]]  # lang -> ui string id -> text
+    documents: Mapping[str, Document]
+    services: Mapping[str, Service]
+    locations: Locations
+    opening_hours: OpeningHours
+    handover: Handover
+    version: str = ""  # hash of the files this was built from
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    def response(self, key: str, lang: str) -> Response | None:
+        return self.responses.get(lang, {}).get(key) or self.responses.get(self.languages[0], {}).get(key)
+
+    def service_for_qmatic_id(self, qmatic_id: int) -> Service | None:
+        for service in self.services.values():
+            if qmatic_id in service.qmatic_service_ids:
+                return service
+        return None
+
+    def area(self, key: str) -> Area | None:
+        return self.locations.areas.get(key)
+
+    def location_for_branch(self, branch_id: int) -> OtherLocation | None:
+        for location in self.locations.others.values():
+            if location.qmatic_branch_id == branch_id:
+                return location
+        return None
+
+
+def frozen_map(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))

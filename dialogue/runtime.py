@@ -1,0 +1,51 @@
+"""What the action server shares between turns: content (hot reloaded) and the Qmatic client."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import cached_property
+
+from dialogue.content.store import ContentStore
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(self) -> None:
+        self.store = ContentStore()
+        self._lock = threading.Lock()
+
+    @property
+    def content(self):
+        return self.store.current
+
+    @cached_property
+    def qmatic(self):
+        from integrations.qmatic.client import QmaticClient
+        from integrations.qmatic.config import QmaticConfig
+
+        path = os.environ.get("ELVIE_QMATIC_CONFIG")
+        if path:
+            config = QmaticConfig.from_yaml(path)
+        else:
+            config = QmaticConfig.from_mapping({
+                "base_url": os.environ.get("ELVIE_QMATIC_BASE_URL", "http://127.0.0.1:8702"),
+                "auth": "basic",
+                "username": os.environ.get("ELVIE_QMATIC_USER", "elvie"),
+                "password": os.environ.get("ELVIE_QMATIC_PASSWORD", "elvie"),
+                "branch_id": self.content.locations.here_qmatic_branch_id,
+            })
+        return QmaticClient(config)
+
+
+_runtime: Runtime | None = None
+_lock = threading.Lock()
+
+
+def runtime() -> Runtime:
+    global _runtime
+    with _lock:
+        if _runtime is None:
+            _runtime = Runtime()
+        return _runtime

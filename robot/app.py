@@ -1,0 +1,82 @@
+"""Assemble a running engine: robot body over qi, dialogue client, content, tablet server, ear.
+
+Shared by `elvie run` and `elvie converse`, so both run exactly the same engine.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from dialogue.content.store import ContentStore
+from robot.engine.dialogue_client import RasaClient
+from robot.engine.engine import Engine, EngineSettings
+from robot.engine.web import create_app
+from robot.naoqi.body import NaoqiBody
+from robot.naoqi.connection import RobotConnection, RobotSettings
+from robot.tablet.state import TabletState
+
+from .config import StackSettings
+from .stack import StackUrls
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningEngine:
+    engine: Engine
+    body: NaoqiBody
+    runner: web.AppRunner
+    content: ContentStore
+    ear: object | None
+    port: int
+
+    async def close(self) -> None:
+        await self.engine.stop()
+        await self.runner.cleanup()
+        if self.ear is not None:
+            self.ear.close()
+        self.body.close()
+        await self.engine.dialogue.close()
+        self.content.close()
+
+
+def _make_ear(settings: StackSettings):
+    if not settings.speech:
+        return None
+    from robot.engine.ear import Ear  # imports the speech models; fails clearly when they are missing
+    return Ear.create()
+
+
+async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),
+                       on_dialogue_down=None, robot_attempts: int | None = None) -> RunningEngine:
+    content = ContentStore()
+    tablet = TabletState(lang=engine_settings.default_lang)
+    dialogue = RasaClient(stack.rasa, token=settings.rasa_token)
+    ear = _make_ear(settings)
+    robot = RobotSettings(url=stack.robot, user=settings.robot_user,
+                          password=os.environ.get("ELVIE_ROBOT_PASSWORD"))
+    body = NaoqiBody(RobotConnection(robot), tablet_url=settings.tablet_url)
+    engine = Engine(body, dialogue, content, tablet, engine_settings, ear=ear, on_dialogue_down=on_dialogue_down)
+    if ear is not None:
+        ear.attach(engine)
+    app = create_app(engine, settings.control_token)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.engine_bind, settings.engine_port)
+    await site.start()
+    port = runner.addresses[0][1] if runner.addresses else settings.engine_port
+    await engine.start()
+    content.watch(lambda new, problems: engine.loop.call_soon_threadsafe(
+        engine.tablet.update) if engine.loop else None)
+    body.tablet_url = f"http://{settings.tablet_host}:{port}/tablet/"
+    try:
+        await asyncio.to_thread(body.start, engine.robot_event, ear.feed if ear is not None else None, True,
+                                robot_attempts)
+    except Exception:
+        await RunningEngine(engine, body, runner, content, ear, port).close()
+        raise
+    return RunningEngine(engine=engine, body=body, runner=runner, content=content, ear=ear, port=port)

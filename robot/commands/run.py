@@ -1,0 +1,88 @@
+"""`elvie run`: start everything on embedded defaults and print the URL to open.
+
+Starts the Qmatic emulator, the action server (with the NLG endpoint), the Rasa server and
+the virtual Pepper as supervised child processes, then the engine in this process, connected
+to the robot over qi. Ctrl-C stops everything.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from robot.config import ConfigError, load_settings
+from robot.logs import setup_logging
+from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
+
+log = logging.getLogger(__name__)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--robot", help="a real Pepper, e.g. tcp://192.168.1.20:9559 (default: the virtual Pepper)")
+    parser.add_argument("--no-speech", action="store_true", help="do not listen to the microphone")
+    parser.add_argument("--speak", action="store_true", help="the virtual Pepper speaks aloud (espeak-ng)")
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(robot_url=args.robot, speech=False if args.no_speech else None,
+                                 speak_aloud=True if args.speak else None)
+    except ConfigError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
+    setup_logging("engine", to_console=False)
+    try:
+        return asyncio.run(_run(settings))
+    except (PortInUse, ChildFailed, ConfigError) as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
+
+
+async def _run(settings) -> int:
+    from robot.app import start_engine
+    from robot.stack import bring_up
+
+    if not port_free(settings.engine_bind, settings.engine_port):
+        raise PortInUse(settings.engine_port, "engine (tablet app)", settings.engine_bind)
+    supervisor = Supervisor()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    running = None
+    try:
+        stack = await bring_up(settings, supervisor, reuse=False)
+
+        def dialogue_down() -> None:
+            asyncio.ensure_future(_check_dialogue(supervisor, running))
+
+        running = await start_engine(settings, stack, on_dialogue_down=dialogue_down)
+        supervisor.watch()
+        print("", flush=True)
+        print("Elvie is running.", flush=True)
+        if stack.simulator_ui:
+            print(f"  Open {stack.simulator_ui}/  (the virtual Pepper: tablet, robot, sensors, microphone and text "
+                  "input, Qmatic panel, conversation log)", flush=True)
+        print(f"  Tablet app: {settings.url(running.port)}/tablet/", flush=True)
+        print(f"  Robot: {stack.robot}   Logs: var/log/   Stop with Ctrl-C", flush=True)
+        await stop.wait()
+        print("\nStopping Elvie ...", flush=True)
+    finally:
+        if running is not None:
+            await running.close()
+        await supervisor.stop_all()
+    return 0
+
+
+async def _check_dialogue(supervisor: Supervisor, running) -> None:
+    """The engine could not reach Rasa: restart it if its process lives but no longer answers.
+
+    A process that died is restarted by the supervisor's own watch.
+    """
+    if running is None or await running.engine.dialogue.healthy():
+        return
+    child = supervisor.children.get("Rasa server")
+    if child is not None and child.process.poll() is None:
+        await supervisor.restart("Rasa server", reason="does not answer")

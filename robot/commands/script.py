@@ -1,0 +1,153 @@
+"""Scripted visitors for `elvie converse`: the YAML format, its validation and its expectations.
+
+    name: greeting in Dutch
+    lang: nl                      # optional; otherwise detected
+    qmatic: fixtures/today.yml    # optional emulator seed (relative to this file)
+    turns:
+      - say: "Hallo Elvie"        # what the visitor says (as recognised text)
+        expect: {intent: greet, screen: welcome, lang: nl, say_contains: "Elvie"}
+      - touch: "yes"              # a tablet button id, or {button: name, value: "Jan de Vries"}
+      - audio: clips/x.wav        # 16 kHz mono WAV through the speech pipeline
+      - sensor: head_touch        # a robot sensor event (also: push, person_arrives, person_leaves)
+      - wait: 2                   # seconds without input
+
+`expect` (optional, per turn): intent, screen, lang, responses (list, in order), say_contains
+(text or list; case-insensitive, in any spoken sentence), say_not_contains, ticket (true/false
+or the exact number), handover (bool), qmatic (list of "operation:status"), session_ended,
+spoken (false: Elvie stays silent).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dialogue.content.yamlsource import Problem, YamlError, load_yaml
+
+TURN_KINDS = ("say", "touch", "audio", "sensor", "wait")
+SENSOR_NAMES = ("head_touch", "head_front", "head_middle", "head_rear", "hand_left", "hand_right",
+                "bumper_left", "bumper_right", "bumper_back", "push", "person_arrives", "person_leaves")
+EXPECT_KEYS = ("intent", "screen", "lang", "responses", "say_contains", "say_not_contains", "ticket", "handover",
+               "qmatic", "session_ended", "spoken", "error")
+
+
+class ScriptError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ScriptTurn:
+    kind: str
+    value: Any
+    expect: dict[str, Any]
+    line: int
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    path: Path
+    turns: tuple[ScriptTurn, ...]
+    lang: str | None = None
+    qmatic: Path | None = None
+
+
+def load_script(path: Path) -> Script:
+    try:
+        source = load_yaml(path)
+    except YamlError as exc:
+        raise ScriptError(str(exc)) from None
+    data = source.data
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise ScriptError(f"{path}:1: a script is a mapping with 'name' and 'turns'")
+    for key in data:
+        if key not in ("name", "lang", "qmatic", "turns"):
+            problems.append(source.problem((key,), f"unknown key '{key}' (use name, lang, qmatic, turns)"))
+    turns_data = data.get("turns")
+    if not isinstance(turns_data, list) or not turns_data:
+        problems.append(source.problem(("turns",), "'turns' must be a non-empty list"))
+        turns_data = []
+    turns = []
+    for i, item in enumerate(turns_data):
+        if not isinstance(item, dict):
+            problems.append(source.problem(("turns", i), "each turn is a mapping like {say: ...}"))
+            continue
+        kinds = [k for k in item if k in TURN_KINDS]
+        unknown = [k for k in item if k not in TURN_KINDS and k != "expect"]
+        if len(kinds) != 1 or unknown:
+            problems.append(source.problem(("turns", i), f"a turn needs exactly one of {', '.join(TURN_KINDS)}"
+                                           + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else "")))
+            continue
+        kind = kinds[0]
+        value = item[kind]
+        expect = item.get("expect") or {}
+        if not isinstance(expect, dict):
+            problems.append(source.problem(("turns", i, "expect"), "'expect' must be a mapping"))
+            expect = {}
+        for key in expect:
+            if key not in EXPECT_KEYS:
+                problems.append(source.problem(("turns", i, "expect", key), f"unknown expectation '{key}'"))
+        if kind == "sensor" and value not in SENSOR_NAMES:
+            problems.append(source.problem(("turns", i, kind), f"unknown sensor '{value}'; use one of "
+                                           + ", ".join(SENSOR_NAMES)))
+        if kind == "audio":
+            clip = (path.parent / str(value)).resolve()
+            if not clip.exists():
+                problems.append(source.problem(("turns", i, kind), f"audio file not found: {clip}"))
+            value = clip
+        if kind == "touch" and not (isinstance(value, str) or (isinstance(value, dict) and "button" in value)):
+            problems.append(source.problem(("turns", i, kind), "touch is a button id or {button: ..., value: ...}"))
+        if kind == "wait" and not isinstance(value, (int, float)):
+            problems.append(source.problem(("turns", i, kind), "wait takes a number of seconds"))
+        turns.append(ScriptTurn(kind=kind, value=value, expect=expect, line=source.line("turns", i)))
+    qmatic = data.get("qmatic")
+    qmatic_path = (path.parent / str(qmatic)).resolve() if qmatic else None
+    if qmatic_path is not None and not qmatic_path.exists():
+        problems.append(source.problem(("qmatic",), f"Qmatic fixture not found: {qmatic_path}"))
+    lang = data.get("lang")
+    if lang is not None and lang not in ("nl", "en"):
+        problems.append(source.problem(("lang",), f"lang must be nl or en, not {lang!r}"))
+    if problems:
+        raise ScriptError("\n".join(str(p) for p in problems))
+    return Script(name=str(data.get("name") or path.stem), path=path, turns=tuple(turns), lang=lang,
+                  qmatic=qmatic_path)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def check(expect: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    """Differences between a turn's expectations and its result (empty: as expected)."""
+    failures = []
+    spoken = " ".join(result.get("say") or []).lower()
+    for key, wanted in expect.items():
+        if key in ("intent", "screen", "lang", "handover", "session_ended", "error"):
+            if result.get(key) != wanted:
+                failures.append(f"{key}: expected {wanted!r}, got {result.get(key)!r}")
+        elif key == "responses":
+            if [r for r in result.get("responses") or []] != _as_list(wanted):
+                failures.append(f"responses: expected {_as_list(wanted)}, got {result.get('responses')}")
+        elif key == "say_contains":
+            for text in _as_list(wanted):
+                if str(text).lower() not in spoken:
+                    failures.append(f"say_contains: {text!r} not in {result.get('say')}")
+        elif key == "say_not_contains":
+            for text in _as_list(wanted):
+                if str(text).lower() in spoken:
+                    failures.append(f"say_not_contains: {text!r} was said: {result.get('say')}")
+        elif key == "ticket":
+            ticket = result.get("ticket")
+            ok = (bool(ticket) == wanted) if isinstance(wanted, bool) else (ticket == wanted)
+            if not ok:
+                failures.append(f"ticket: expected {wanted!r}, got {ticket!r}")
+        elif key == "qmatic":
+            calls = [f"{c.get('operation')}:{c.get('status')}" for c in result.get("qmatic") or []]
+            for call in _as_list(wanted):
+                if call not in calls:
+                    failures.append(f"qmatic: expected a call {call!r}, got {calls}")
+        elif key == "spoken":
+            if bool(result.get("say")) != bool(wanted):
+                failures.append(f"spoken: expected {'speech' if wanted else 'silence'}, got {result.get('say')}")
+    return failures

@@ -1,0 +1,141 @@
+"""Settings for running Elvie: embedded defaults, an optional YAML file, then environment variables.
+
+Defaults run everything locally: the virtual Pepper and the Qmatic emulator. To use a real
+Pepper or a real Orchestra, set `robot_url` / `qmatic_config` in elvie.yml (see
+elvie.example.yml) or ELVIE_ROBOT_URL / ELVIE_QMATIC_CONFIG. Secrets come only from the
+environment or an untracked .env file, never from the repository.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CONFIG_FILE = REPO_ROOT / "elvie.yml"
+ENV_FILE = REPO_ROOT / ".env"
+
+
+SECRETS_FILE = REPO_ROOT / "var" / "secrets.json"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def local_secret(name: str) -> str:
+    """A token shared by this machine's Elvie processes, kept in var/secrets.json (untracked, 0600)."""
+    import json
+
+    data = {}
+    if SECRETS_FILE.exists():
+        try:
+            data = json.loads(SECRETS_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+    if name not in data:
+        data[name] = secrets.token_urlsafe(16)
+        SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = SECRETS_FILE.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(SECRETS_FILE)
+    return data[name]
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    host: str = "127.0.0.1"
+    engine_port: int = 8700  # tablet app and engine API
+    simulator_ui_port: int = 8701  # the desktop UI of the virtual Pepper
+    qmatic_port: int = 8702  # the Qmatic emulator
+    rasa_port: int = 5005
+    actions_port: int = 5055  # custom actions + NLG endpoint
+    simulator_qi_port: int = 9559  # the virtual Pepper's qi port (NAOqi's usual port)
+    robot_url: str | None = None  # e.g. tcp://192.168.1.20:9559; None: start the virtual Pepper
+    robot_user: str | None = None  # NAOqi 2.9 (tcps://IP:9503); password from ELVIE_ROBOT_PASSWORD
+    qmatic_config: str | None = None  # YAML for a real Orchestra; None: start the emulator
+    qmatic_fixtures: str | None = None  # emulator seed (default: integrations/qmatic/fixtures/default.yml)
+    tablet_host: str = "127.0.0.1"  # how the robot's tablet reaches the engine (the PC's IP for a real Pepper)
+    expose_tablet: bool = False  # bind the engine on all interfaces so the real tablet can reach it
+    speech: bool = True  # listen through the robot's microphone
+    speak_aloud: bool = False  # the virtual Pepper speaks with espeak-ng
+    speech_time_scale: float = 1.0  # the virtual Pepper's speaking time factor (tests: small)
+    control_token: str = field(default_factory=lambda: local_secret("control_token"))
+    rasa_token: str = field(default_factory=lambda: local_secret("rasa_token"))
+    qmatic_admin_token: str = field(default_factory=lambda: local_secret("qmatic_admin_token"))
+
+    @property
+    def engine_bind(self) -> str:
+        return "0.0.0.0" if self.expose_tablet else self.host
+
+    @property
+    def tablet_url(self) -> str:
+        return f"http://{self.tablet_host}:{self.engine_port}/tablet/"
+
+    def url(self, port: int) -> str:
+        return f"http://{self.host}:{port}"
+
+
+ENV_NAMES = {f.name: f"ELVIE_{f.name.upper()}" for f in fields(StackSettings)}
+
+
+def _load_env_file() -> None:
+    """KEY=value lines from .env (untracked) into the environment, without overriding it."""
+    if not ENV_FILE.exists():
+        return
+    for number, line in enumerate(ENV_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise ConfigError(f"{ENV_FILE}:{number}: expected KEY=value")
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+
+
+def _coerce(name: str, value, source: str):
+    kind = {f.name: f.type for f in fields(StackSettings)}[name]
+    try:
+        if "bool" in str(kind):
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        if "int" in str(kind):
+            return int(value)
+        if "float" in str(kind):
+            return float(value)
+        return None if value in (None, "") else str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: '{name}' has an invalid value {value!r} (expected {kind})") from None
+
+
+def load_settings(path: Path | None = None, **overrides) -> StackSettings:
+    _load_env_file()
+    settings = StackSettings()
+    path = Path(os.environ.get("ELVIE_CONFIG", path or CONFIG_FILE))
+    if path.exists():
+        from dialogue.content.yamlsource import YamlError, load_yaml
+        try:
+            source = load_yaml(path)
+        except YamlError as exc:
+            raise ConfigError(str(exc)) from None
+        data = source.data or {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}:1: expected 'setting: value' lines")
+        values = {}
+        for key, value in data.items():
+            if key not in ENV_NAMES:
+                raise ConfigError(f"{path}:{source.line(key)}: unknown setting '{key}'")
+            values[key] = _coerce(key, value, f"{path}:{source.line(key)}")
+        settings = replace(settings, **values)
+    env_values = {name: _coerce(name, os.environ[env], env) for name, env in ENV_NAMES.items() if env in os.environ}
+    settings = replace(settings, **env_values)
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,93 @@
+// The virtual Pepper's desktop UI: robot state, sensors, text and microphone input, Qmatic panel.
+// All visitor-provided text is set with textContent.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const post = (url, body) => fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
+  body: body === undefined ? null : JSON.stringify(body)});
+let tabletUrl = null;
+
+function render(s) {
+  $("connection").textContent = "connected";
+  if (s.tablet_url && s.tablet_url !== tabletUrl) {
+    tabletUrl = s.tablet_url; $("tablet").src = s.tablet_url; $("tablet-url").textContent = s.tablet_url;
+  }
+  const last = s.spoken.length ? s.spoken[s.spoken.length - 1] : null;
+  $("bubble").textContent = last ? last.text : "";
+  $("bubble").classList.toggle("speaking", !!s.speaking);
+  $("gesture").textContent = s.current_gesture || "–";
+  $("posture").textContent = s.posture + (s.awake ? " (awake)" : "");
+  $("head").textContent = `yaw ${s.head.HeadYaw.toFixed(2)}, pitch ${s.head.HeadPitch.toFixed(2)}`;
+  $("life").textContent = s.autonomous_life;
+  $("tracking").textContent = `${s.tracking_mode} / ${s.engagement_mode}`;
+  $("base").textContent = String(s.base_moves.length);
+  $("audio").textContent = s.audio_subscribers.length ? "listening: " + s.audio_subscribers.join(", ") : "off";
+  $("eyes").style.background = s.leds.FaceLeds || "#ffffff";
+  const log = $("log"); log.textContent = "";
+  for (const item of s.log.slice(-60)) {
+    const li = document.createElement("li"); li.className = item.who;
+    li.textContent = (item.who === "elvie" ? "Elvie: " : item.who === "visitor" ? "Visitor: " : "· ") + item.text;
+    log.appendChild(li);
+  }
+  log.scrollTop = log.scrollHeight;
+}
+
+function follow() {
+  const source = new EventSource("/api/events");
+  source.onmessage = (e) => render(JSON.parse(e.data));
+  source.onerror = () => { $("connection").textContent = "reconnecting…"; };
+}
+
+document.querySelectorAll("[data-sensor]").forEach((b) => b.onclick = () => post("/api/sensor/" + b.dataset.sensor));
+$("push").onclick = () => post("/api/push");
+$("arrive").onclick = () => post("/api/person/arrive");
+$("leave").onclick = () => post("/api/person/leave");
+$("set-life").onclick = () => post("/api/life/" + $("life-state").value);
+$("say-form").onsubmit = (e) => { e.preventDefault(); const t = $("say").value.trim(); if (t) { post("/api/text", {text: t}); $("say").value = ""; } };
+
+// Browser microphone -> 16 kHz mono 16-bit -> web socket -> the robot's front microphone.
+let mic = null;
+$("mic").onclick = async () => {
+  if (mic) { mic.stop(); mic = null; $("mic").textContent = "🎤 Start microphone"; $("mic").classList.remove("on"); return; }
+  const stream = await navigator.mediaDevices.getUserMedia({audio: {channelCount: 1, echoCancellation: true}});
+  const ctx = new AudioContext();
+  const src = ctx.createMediaStreamSource(stream);
+  const proc = ctx.createScriptProcessor(4096, 1, 1);
+  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/mic");
+  ws.binaryType = "arraybuffer";
+  const ratio = ctx.sampleRate / 16000;
+  proc.onaudioprocess = (e) => {
+    const input = e.inputBuffer.getChannelData(0);
+    const out = new Int16Array(Math.floor(input.length / ratio));
+    for (let i = 0; i < out.length; i++) {
+      const v = Math.max(-1, Math.min(1, input[Math.floor(i * ratio)]));
+      out[i] = v < 0 ? v * 0x8000 : v * 0x7fff;
+    }
+    if (ws.readyState === 1) ws.send(out.buffer);
+  };
+  src.connect(proc); proc.connect(ctx.destination);
+  mic = {stop: () => { proc.disconnect(); src.disconnect(); stream.getTracks().forEach((t) => t.stop()); ws.close(); ctx.close(); }};
+  $("mic").textContent = "■ Stop microphone"; $("mic").classList.add("on");
+};
+
+async function qmatic() {
+  try {
+    const r = await fetch("/api/qmatic/state");
+    if (!r.ok) { $("faults").textContent = "Qmatic emulator: " + r.status; return; }
+    const s = await r.json();
+    const body = $("appointments"); body.textContent = "";
+    for (const a of (s.appointments || [])) {
+      const tr = document.createElement("tr");
+      const customer = (a.customers && a.customers[0]) || {};
+      for (const v of [(a.startTime || "").slice(11, 16), `${customer.firstName || ""} ${customer.lastName || ""}`,
+                       (a.services && a.services[0] && a.services[0].name) || "", a.branchId, a.status]) {
+        const td = document.createElement("td"); td.textContent = String(v); tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    $("faults").textContent = "Faults: " + (JSON.stringify(s.faults || {}) || "none");
+  } catch (e) { $("faults").textContent = "Qmatic emulator not reachable"; }
+}
+$("add-fault").onclick = async () => { await post("/api/qmatic/faults", {endpoint: $("fault-endpoint").value, kind: $("fault-kind").value}); qmatic(); };
+$("clear-faults").onclick = async () => { await fetch("/api/qmatic/faults", {method: "DELETE"}); qmatic(); };
+
+follow(); qmatic(); setInterval(qmatic, 5000);

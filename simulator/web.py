@@ -1,0 +1,137 @@
+"""The virtual Pepper's desktop web UI server.
+
+  GET  /                         the desktop UI
+  GET  /api/state                robot state (JSON); /api/events streams it (server-sent events)
+  POST /api/sensor/{id}          press a touch sensor (head_front, hand_left, bumper_back, ...)
+  POST /api/push                 push the robot
+  POST /api/person/{arrive|leave}
+  POST /api/life/{state}         change Autonomous Life state (solitary, interactive, ...)
+  POST /api/text                 {"text": ...}: the visitor says this (as recognised text)
+  GET  /api/mic                  web socket: 16 kHz mono s16le audio from the browser microphone
+  GET  /api/qmatic/state         today's appointments, visits and faults (from the Qmatic emulator)
+  POST /api/qmatic/faults        {"endpoint": ..., "kind": ...}; DELETE clears all faults
+
+Binds to 127.0.0.1; the Qmatic admin token stays on the server side.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from .robot import SENSORS, VirtualPepper
+from .services import LIFE_STATES
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_TEXT = 500
+
+
+def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token: str | None = None) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+
+    async def index(_request):
+        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def state(_request):
+        return web.json_response(robot.state.snapshot())
+
+    async def events(request: web.Request):
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+        await response.prepare(request)
+        loop = asyncio.get_running_loop()
+        changed = asyncio.Event()
+        remove = robot.state.listen(lambda _v: loop.call_soon_threadsafe(changed.set))
+        try:
+            while True:
+                await response.write(f"data: {json.dumps(robot.state.snapshot())}\n\n".encode())
+                try:
+                    await asyncio.wait_for(changed.wait(), timeout=15)
+                except asyncio.TimeoutError:
+                    pass
+                changed.clear()
+                await asyncio.sleep(0.05)  # coalesce bursts of changes
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            remove()
+        return response
+
+    async def sensor(request: web.Request):
+        name = request.match_info["name"]
+        if name not in SENSORS:
+            raise web.HTTPNotFound(text=f"unknown sensor '{name}'; known: {', '.join(SENSORS)}")
+        await asyncio.to_thread(robot.touch, name)
+        return web.json_response({"ok": True})
+
+    async def push(_request):
+        await asyncio.to_thread(robot.push)
+        return web.json_response({"ok": True})
+
+    async def person(request: web.Request):
+        what = request.match_info["what"]
+        if what not in ("arrive", "leave"):
+            raise web.HTTPNotFound()
+        await asyncio.to_thread(robot.person_arrives if what == "arrive" else robot.person_leaves)
+        return web.json_response({"ok": True})
+
+    async def life(request: web.Request):
+        name = request.match_info["state"]
+        if name not in LIFE_STATES:
+            raise web.HTTPBadRequest(text=f"unknown state; use one of {', '.join(LIFE_STATES)}")
+        await asyncio.to_thread(robot.set_life_state, name)
+        return web.json_response({"ok": True})
+
+    async def text(request: web.Request):
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, ValueError):
+            raise web.HTTPBadRequest(text="JSON body with 'text' expected") from None
+        value = body.get("text") if isinstance(body, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            raise web.HTTPBadRequest(text="'text' is required")
+        await asyncio.to_thread(robot.type_text, value[:MAX_TEXT])
+        return web.json_response({"ok": True})
+
+    async def mic(request: web.Request):
+        socket = web.WebSocketResponse(max_msg_size=256 * 1024)
+        await socket.prepare(request)
+        async for message in socket:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                robot.microphone.feed(message.data)
+            elif message.type == aiohttp.WSMsgType.ERROR:
+                break
+        return socket
+
+    async def qmatic(request: web.Request):
+        if not qmatic_url:
+            raise web.HTTPNotFound(text="no Qmatic emulator configured for this simulator")
+        sub = request.match_info["sub"]
+        body = await request.read() if request.can_read_body else None
+        headers = {"X-Admin-Token": qmatic_token or "", "Content-Type": "application/json"}
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+                async with http.request(request.method, f"{qmatic_url}/admin/{sub}", data=body,
+                                        headers=headers) as response:
+                    return web.Response(body=await response.read(), status=response.status,
+                                        content_type="application/json")
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+            raise web.HTTPBadGateway(text=f"the Qmatic emulator does not answer: {type(exc).__name__}") from None
+
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC, show_index=False)
+    app.router.add_get("/api/state", state)
+    app.router.add_get("/api/events", events)
+    app.router.add_post("/api/sensor/{name}", sensor)
+    app.router.add_post("/api/push", push)
+    app.router.add_post("/api/person/{what}", person)
+    app.router.add_post("/api/life/{state}", life)
+    app.router.add_post("/api/text", text)
+    app.router.add_get("/api/mic", mic)
+    app.router.add_route("*", "/api/qmatic/{sub:.*}", qmatic)
+    return app
