@@ -1,0 +1,77 @@
+"""What an appointment means for the visitor in front of Elvie — pure logic, no I/O.
+
+An appointment is kept in the dialogue only as `AppointmentInfo` (ids, time, service, area,
+branch — never names or dates of birth), and judged by `assess()`: is it here, today, not
+long past, not already checked in?
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from dialogue.content.model import Content
+
+LATE_LIMIT = timedelta(minutes=30)  # later than this after the start: reception decides (as Qmatic's Mobile Ticket)
+
+
+class Verdict(str, Enum):
+    CHECK_IN = "check_in"
+    WRONG_LOCATION = "wrong_location"
+    OTHER_DAY = "other_day"
+    PAST = "past"
+    ALREADY_ARRIVED = "already_arrived"
+    NOT_ARRIVABLE = "not_arrivable"
+
+
+@dataclass(frozen=True)
+class AppointmentInfo:
+    id: int
+    start: str  # ISO local time
+    branch_id: int
+    status: str
+    qmatic_service_ids: tuple[int, ...]
+    service: str | None  # content service key
+    area: str | None  # servicecentrum | werkacademie
+
+    @property
+    def start_time(self) -> datetime:
+        return datetime.fromisoformat(self.start)
+
+    def to_slot(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["qmatic_service_ids"] = list(self.qmatic_service_ids)
+        return data
+
+    @classmethod
+    def from_slot(cls, data: dict[str, Any] | None) -> "AppointmentInfo | None":
+        if not data:
+            return None
+        return cls(id=int(data["id"]), start=data["start"], branch_id=int(data["branch_id"]), status=data["status"],
+                   qmatic_service_ids=tuple(data.get("qmatic_service_ids") or ()), service=data.get("service"),
+                   area=data.get("area"))
+
+
+def info_of(appointment, content: Content) -> AppointmentInfo:
+    """The non-identifying facts of a Qmatic appointment."""
+    ids = tuple(s.id for s in appointment.services)
+    service = next((content.service_for_qmatic_id(i) for i in ids if content.service_for_qmatic_id(i)), None)
+    start = appointment.start.replace(tzinfo=None) if appointment.start.tzinfo else appointment.start
+    return AppointmentInfo(id=appointment.id, start=start.isoformat(timespec="minutes"),
+                           branch_id=appointment.branch_id, status=appointment.status, qmatic_service_ids=ids,
+                           service=service.key if service else None, area=service.area if service else None)
+
+
+def assess(info: AppointmentInfo, content: Content, now: datetime) -> Verdict:
+    if info.branch_id != content.locations.here_qmatic_branch_id:
+        return Verdict.WRONG_LOCATION
+    if info.start_time.date() != now.date():
+        return Verdict.OTHER_DAY
+    if info.status == "ARRIVED":
+        return Verdict.ALREADY_ARRIVED
+    if info.status != "CREATED":
+        return Verdict.NOT_ARRIVABLE
+    if now - info.start_time > LATE_LIMIT:
+        return Verdict.PAST
+    return Verdict.CHECK_IN
