@@ -68,7 +68,7 @@ def ensure_model(force: bool = False, quiet: bool = True) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    print(f"[train] training the Rasa model ({len(training_inputs())} input files changed or new); "
+    print("[train] training the Rasa model (its training data or configuration changed); "
           "this takes a minute or two ...", flush=True)
     command = [rasa_executable(), "train", "--config", str(DIALOGUE_DIR / "config.yml"),
                "--domain", str(DIALOGUE_DIR / "domain.yml"), "--data", str(DIALOGUE_DIR / "data"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -65,14 +66,15 @@ class Turn:
         self.trace.update(items)
 
 
-class ElvieAction(Action):
+class ElvieAction(Action, ABC):
     action_name = ""
 
     def name(self) -> str:
         return self.action_name
 
+    @abstractmethod
     def act(self, turn: Turn) -> None:
-        raise NotImplementedError
+        """Read the turn, say responses and set slots through it."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         rt = runtime()
