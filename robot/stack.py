@@ -5,6 +5,7 @@ Used by `elvie run` (starts everything, fails clearly if a port is taken) and by
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from dataclasses import dataclass
@@ -111,5 +112,9 @@ async def bring_up(settings: StackSettings, supervisor: Supervisor, reuse: bool,
     supervisor.check_ports(to_start)
     for spec in to_start:
         print(f"[elvie] starting the {spec.name} on port {spec.port} ...", flush=True)
-        await supervisor.start(spec)
+    # All at once: none needs another to start, and Rasa's ~30 s start-up dominates.
+    results = await asyncio.gather(*(supervisor.start(spec) for spec in to_start), return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if errors:
+        raise errors[0]
     return urls(settings)

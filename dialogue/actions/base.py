@@ -68,6 +68,7 @@ class Turn:
 
 class ElvieAction(Action, ABC):
     action_name = ""
+    resets_repair = True  # understood turns reset the misunderstanding count
 
     def name(self) -> str:
         return self.action_name
@@ -86,6 +87,8 @@ class ElvieAction(Action, ABC):
             turn.say("utter_handover")
             turn.note(handover=True)
             turn.set("handover", True)
+        if self.resets_repair and turn.slot("repair_count"):
+            turn.set("repair_count", 0)
         if turn.trace:
             dispatcher.utter_message(json_message={"elvie_trace": turn.trace})
         return turn.events

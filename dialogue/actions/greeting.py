@@ -28,3 +28,28 @@ class ActionGoodbye(ElvieAction):
     def act(self, turn: Turn) -> None:
         turn.say("utter_goodbye")
         turn.expect(None)
+
+
+class ActionReply(ElvieAction):
+    """A "no" with nothing pending: ask whether there is anything else."""
+
+    action_name = "action_reply"
+
+    def act(self, turn: Turn) -> None:
+        turn.say("utter_anything_else")
+        turn.expect(None)
+
+
+class ActionRepeat(ElvieAction):
+    """"What did you say?": repeat the last question, or the greeting."""
+
+    action_name = "action_repeat"
+
+    def act(self, turn: Turn) -> None:
+        from .routing import repeat
+
+        prompt = turn.slot("last_prompt")
+        if isinstance(prompt, dict) and prompt.get("response"):
+            repeat(turn, prompt)
+        else:
+            turn.say("utter_greet")

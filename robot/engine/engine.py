@@ -29,7 +29,7 @@ from robot.tablet.state import TabletState
 from .dialogue_client import DialogueUnavailable, RasaClient, intent_message
 from .inputs import Input, NotHeardInput, SensorInput, TextInput, TouchInput, TurnResult
 from .language import LanguageDetector
-from .touch import ENGINE_BUTTONS, UnknownButton, meaning_of
+from .touch import ENGINE_BUTTONS, TEXT_BUTTON, UnknownButton, meaning_of
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,8 @@ class Engine:
             self.interrupt()
             if item.button in ENGINE_BUTTONS:
                 return await self._engine_button(item)
+            if item.button == TEXT_BUTTON:
+                item = TextInput(text=item.value or "", source="typed")
         async with self._turn_lock:
             self._interrupted = False
             started = time.monotonic()

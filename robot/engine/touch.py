@@ -28,6 +28,7 @@ DIALOGUE_BUTTONS: dict[str, tuple[str, str | None]] = {
     "goodbye": ("goodbye", None),
 }
 ENGINE_BUTTONS = ("start_over", "continue")  # handled by the engine, no dialogue turn
+TEXT_BUTTON = "text"  # typed free text (e.g. correcting "what I heard"): handled like spoken text
 MAX_VALUE_LENGTH = 80
 
 

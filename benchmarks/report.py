@@ -1,0 +1,87 @@
+"""The human side of the benchmark results: a Markdown report with targets, and a plot."""
+from __future__ import annotations
+
+import operator
+from pathlib import Path
+
+# figure -> (comparison, target, what it means)
+TARGETS = {
+    "text_turn_greeting_p50_ms": (operator.le, 100, "text turn, greeting, p50"),
+    "text_turn_greeting_p95_ms": (operator.le, 250, "text turn, greeting, p95"),
+    "text_turn_lookup_p50_ms": (operator.le, 100, "text turn, name lookup, p50"),
+    "text_turn_lookup_p95_ms": (operator.le, 250, "text turn, name lookup, p95"),
+    "text_turn_checkin_p50_ms": (operator.le, 100, "text turn, check-in, p50"),
+    "text_turn_checkin_p95_ms": (operator.le, 250, "text turn, check-in, p95"),
+    "nlu_intent_f1_nl": (operator.ge, 0.95, "NLU intent F1, Dutch (cross-validation)"),
+    "nlu_intent_f1_en": (operator.ge, 0.95, "NLU intent F1, English (cross-validation)"),
+    "make_run_ready_s": (operator.le, 30, "`make run` to ready, trained model"),
+    "memory_total_rss_mb": (operator.le, 2500, "resident memory, all processes, after 200 conversations"),
+    "memory_growth_mb": (operator.le, 50, "memory growth over 200 conversations"),
+    "speech_intent_accuracy_nl_clean_pct": (operator.ge, 90, "spoken intent accuracy, Dutch, clean"),
+    "speech_intent_accuracy_en_clean_pct": (operator.ge, 90, "spoken intent accuracy, English, clean"),
+    "speech_intent_accuracy_nl_10db_pct": (operator.ge, 80, "spoken intent accuracy, Dutch, 10 dB SNR"),
+    "speech_intent_accuracy_en_10db_pct": (operator.ge, 80, "spoken intent accuracy, English, 10 dB SNR"),
+    "speech_lang_id_accuracy_pct": (operator.ge, 95, "language identification accuracy"),
+    "spoken_turn_end_to_first_word_p50_ms": (operator.le, 900, "end of speech → first spoken word, p50"),
+    "soak_checkins_lost": (operator.eq, 0, "soak: check-ins lost"),
+    "soak_crashes": (operator.eq, 0, "soak: crashes"),
+}
+
+
+def _verdict(key: str, value) -> str:
+    if key not in TARGETS or not isinstance(value, (int, float)):
+        return ""
+    compare, target, _ = TARGETS[key]
+    return "✅" if compare(value, target) else "❌"
+
+
+def write_markdown(result: dict, path: Path) -> None:
+    meta = result.get("meta", {})
+    lines = ["# Elvie benchmark results", "",
+             f"{meta.get('date')} · commit {meta.get('commit')} · {meta.get('cpus')} CPUs · Python "
+             f"{meta.get('python')}{' · quick run' if meta.get('quick') else ''}", "", "## Targets", "",
+             "| figure | value | target | |", "|---|---|---|---|"]
+    symbols = {operator.le: "≤", operator.ge: "≥", operator.eq: "="}
+    for key, (compare, target, label) in TARGETS.items():
+        value = result.get(key, "not measured")
+        lines.append(f"| {label} (`{key}`) | {value} | {symbols[compare]} {target} | {_verdict(key, value)} |")
+    lines += ["", "## All figures", "", "| key | value |", "|---|---|"]
+    for key, value in result.items():
+        if key != "meta":
+            lines.append(f"| `{key}` | {value} |")
+    if meta.get("errors"):
+        lines += ["", "## Errors", ""] + [f"- **{name}**: {error}" for name, error in meta["errors"].items()]
+    lines += ["", "Benchmark durations (s): " + ", ".join(f"{k} {v}" for k, v in
+                                                         (meta.get("benchmark_duration_s") or {}).items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_plot(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("Text turn latency (ms)", [k for k in result if k.startswith("text_turn_") and k.endswith("_ms")], 250),
+        ("Accuracy (%)", [k for k in result if k.endswith("_pct") and ("accuracy" in k)], None),
+        ("NLU F1 (trained vs keyword baseline)", [k for k in result if k.startswith("nlu_") and "f1" in k
+                                                  and "_per_intent" not in k], None),
+        ("Memory (MB)", [k for k in result if k.startswith("memory_") and k.endswith("_mb")], None),
+    ]
+    panels = [(title, [k for k in keys if isinstance(result.get(k), (int, float))], limit)
+              for title, keys, limit in panels]
+    panels = [p for p in panels if p[1]] or [("no figures", [], None)]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(11, 3.2 * len(panels)))
+    axes = axes if hasattr(axes, "__len__") else [axes]
+    for ax, (title, keys, limit) in zip(axes, panels):
+        values = [result[k] for k in keys]
+        colours = ["#2e7d32" if _verdict(k, result[k]) != "❌" else "#c62828" for k in keys]
+        ax.barh(keys, values, color=colours)
+        ax.set_title(title, fontsize=11)
+        ax.tick_params(axis="y", labelsize=7)
+        if limit:
+            ax.axvline(limit, color="#555", linestyle="--", linewidth=1)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)

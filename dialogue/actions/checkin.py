@@ -1,0 +1,135 @@
+"""The documents checklist and the check-in itself.
+
+After the visitor confirms the appointment, Elvie asks for each document the service needs
+(from locales/services.yml). A missing document is handled as the content says: check in
+anyway, check in but go to reception first, or no check-in and a new appointment at
+reception. Then she arrives the appointment in Qmatic and says and shows the queue number and
+where to wait. A check-in is never lost or doubled: the client never retries the arrive POST
+and establishes the outcome after a timeout; an uncertain outcome sends the visitor to reception.
+"""
+from __future__ import annotations
+
+import logging
+
+from dialogue.appointments import AppointmentInfo
+
+from .base import ElvieAction, Turn
+from .lookup import ask_name
+from .qmatic_calls import forget_appointments, qmatic_failed, traced
+
+log = logging.getLogger(__name__)
+
+
+class ActionAppointmentConfirmed(ElvieAction):
+    action_name = "action_appointment_confirmed"
+
+    def act(self, turn: Turn) -> None:
+        info = AppointmentInfo.from_slot(turn.slot("appointment"))
+        if info is None:
+            ask_name(turn)
+            return
+        service = turn.content.services.get(info.service) if info.service else None
+        pending = [d.document for d in service.documents] if service else []
+        turn.set("documents_pending", pending)
+        turn.set("documents_missing", [])
+        next_document_or_check_in(turn, info, pending, [])
+
+
+class ActionDocumentAnswer(ElvieAction):
+    """The visitor has (affirm) or lacks (deny / missing_document) the document asked about."""
+
+    action_name = "action_document_answer"
+
+    def act(self, turn: Turn) -> None:
+        info = AppointmentInfo.from_slot(turn.slot("appointment"))
+        pending = list(turn.slot("documents_pending") or [])
+        missing = list(turn.slot("documents_missing") or [])
+        if info is None or not pending:
+            general_missing_document_advice(turn)
+            return
+        current = pending.pop(0)
+        if turn.intent in ("deny", "missing_document"):
+            service = turn.content.services.get(info.service)
+            required = next((d for d in service.documents if d.document == current), None) if service else None
+            document = turn.content.documents.get(current)
+            advice = (required.advice if required and required.advice else document.advice if document else None)
+            advice_text = advice(turn.lang) if advice else ""
+            name = document.name(turn.lang) if document else current
+            rule = required.if_missing if required else "reception"
+            screen = {"document": name, "rule": rule, "advice": advice_text}
+            if rule == "new_appointment":
+                turn.say("utter_missing_document_new_appointment", advice=advice_text, document=name,
+                         screen_data=screen)
+                turn.set("documents_pending", [])
+                turn.set("appointment", None)
+                turn.note(outcome="new_appointment_needed")
+                turn.expect(None)
+                return
+            response = "utter_missing_document_proceed" if rule == "proceed" else "utter_missing_document_reception"
+            turn.say(response, advice=advice_text, screen_data=screen)
+            missing.append(current)
+        turn.set("documents_pending", pending)
+        turn.set("documents_missing", missing)
+        next_document_or_check_in(turn, info, pending, missing)
+
+
+def next_document_or_check_in(turn: Turn, info: AppointmentInfo, pending: list[str], missing: list[str]) -> None:
+    if pending:
+        document = turn.content.documents.get(pending[0])
+        service = turn.content.services.get(info.service) if info.service else None
+        total = len(service.documents) if service else len(pending)
+        name = document.name(turn.lang) if document else pending[0]
+        turn.say("utter_ask_document", document=name,
+                 screen_data={"document": name, "key": pending[0], "step": total - len(pending) + 1, "total": total})
+        turn.set("last_prompt", {"response": "utter_ask_document"})
+        turn.expect("document", document=name)
+        return
+    check_in(turn, info)
+
+
+def check_in(turn: Turn, info: AppointmentInfo) -> None:
+    from integrations.qmatic.errors import QmaticAlreadyArrived, QmaticError
+
+    area = turn.content.area(info.area or "servicecentrum")
+    waiting = area.waiting(turn.lang) if area else ""
+    try:
+        with traced(turn) as client:
+            visit = client.arrive(info.id)
+    except QmaticAlreadyArrived:
+        turn.say("utter_already_checked_in_no_ticket", waiting=waiting)
+        turn.note(outcome="already_arrived")
+        turn.expect(None)
+        return
+    except QmaticError as exc:
+        from integrations.qmatic.errors import QmaticVisitUncertain
+
+        if isinstance(exc, QmaticVisitUncertain):
+            turn.say("utter_check_in_uncertain")
+            turn.set("handover", True)
+            turn.note(handover=True, outcome="uncertain")
+            turn.expect(None)
+        else:
+            qmatic_failed(turn, exc)
+        return
+    forget_appointments()
+    ticket = visit.ticket_id
+    turn.set("ticket", ticket)
+    turn.set("appointment", None)
+    turn.set("candidates", None)
+    turn.say("utter_checked_in", ticket=ticket, waiting=waiting,
+             screen_data={"ticket": ticket, "waiting": waiting, "area": info.area})
+    turn.note(ticket=ticket, outcome="checked_in")
+    turn.expect(None)
+
+
+def general_missing_document_advice(turn: Turn) -> None:
+    """'I forgot my passport photo' outside the checklist: give that document's advice."""
+    key = turn.entity("document")
+    document = turn.content.documents.get(key) if key else None
+    if document is None or document.advice is None:
+        turn.say("utter_handover")
+        turn.note(handover=True)
+        turn.set("handover", True)
+        return
+    turn.say("utter_document_advice", advice=document.advice(turn.lang))
+    turn.say("utter_anything_else")

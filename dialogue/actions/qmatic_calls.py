@@ -1,0 +1,99 @@
+"""Qmatic calls as the dialogue makes them: errors become polite words, calls become a trace.
+
+Each helper returns None (or a failure flag) when Qmatic could not answer, after telling the
+visitor what to do (reception) — the dialogue never shows a traceback. The calls made during
+a turn (operation and status, no personal data) go into the turn's trace for the engine.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+
+from robot.logs import register_sensitive
+
+from .base import Turn
+
+log = logging.getLogger(__name__)
+
+APPOINTMENTS_TTL_S = 15.0  # today's list is fetched at most this often (Qmatic's own clients poll every 15 s)
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[float, list]] = {}
+
+
+def sensitive(values) -> None:
+    """Names and codes that must never appear in a log line."""
+    register_sensitive(list(values))
+
+
+@contextmanager
+def traced(turn: Turn):
+    client = turn.runtime.qmatic
+    start = len(client.calls)
+    try:
+        yield client
+    finally:
+        calls = turn.trace.setdefault("qmatic", [])
+        for call in client.calls[start:]:
+            calls.append({"operation": call.operation, "status": call.status, "ms": round(call.duration_ms, 1),
+                          **({"error": call.error} if call.error else {})})
+        del client.calls[: max(0, len(client.calls) - 200)]
+
+
+def qmatic_failed(turn: Turn, error: Exception) -> None:
+    """Qmatic could not do what we asked: apologise and send the visitor to reception."""
+    from integrations.qmatic.errors import QmaticQueueFull
+
+    log.warning("Qmatic call failed: %s", type(error).__name__)
+    if isinstance(error, QmaticQueueFull):
+        turn.say("utter_queue_full", service=turn.trace.get("service_name", ""))
+    else:
+        turn.say("utter_qmatic_unavailable")
+    turn.set("handover", True)
+    turn.note(handover=True, qmatic_error=type(error).__name__)
+    turn.expect(None)
+
+
+def appointments_today(turn: Turn, quiet: bool = False) -> list | None:
+    """Today's appointments at this location and the other known locations (cached briefly)."""
+    from integrations.qmatic.errors import QmaticError
+
+    branches = [turn.content.locations.here_qmatic_branch_id]
+    branches += [loc.qmatic_branch_id for loc in turn.content.locations.others.values() if loc.qmatic_branch_id]
+    key = ",".join(map(str, branches))
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached and time.monotonic() - cached[0] < APPOINTMENTS_TTL_S:
+            return cached[1]
+    appointments: list = []
+    try:
+        with traced(turn) as client:
+            for branch in branches:
+                appointments += client.todays_appointments(branch_id=branch)
+    except QmaticError as exc:
+        if not quiet:
+            qmatic_failed(turn, exc)
+        return None
+    with _cache_lock:
+        _cache[key] = (time.monotonic(), appointments)
+    return appointments
+
+
+def forget_appointments() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def find_by_reference(turn: Turn, code: str):
+    """(appointment or None, failed)."""
+    from integrations.qmatic.errors import QmaticError, QmaticNotFound
+
+    try:
+        with traced(turn) as client:
+            return client.find_by_reference(code), False
+    except QmaticNotFound:
+        return None, False
+    except QmaticError as exc:
+        qmatic_failed(turn, exc)
+        return None, True

@@ -1,0 +1,63 @@
+"""When Elvie does not understand or cannot hear, and when she is handled roughly.
+
+Misunderstandings escalate (counts and limits from locales/handover.yml): first she says so
+and gives an example of what to say, then she offers the touchscreen, then she calls a host.
+Rough handling gets a gentle, child-friendly line — at most once per quiet period.
+"""
+from __future__ import annotations
+
+import time
+
+from .base import ElvieAction, Turn
+from .routing import hand_over
+
+
+def example_for(turn: Turn) -> str:
+    labels = turn.content.tablet.get(turn.lang, {})
+    expecting = turn.slot("expecting") or "default"
+    return labels.get(f"example_{expecting}") or labels.get("example_default", "")
+
+
+def escalate(turn: Turn, first_response: str, **arguments) -> None:
+    count = int(turn.slot("repair_count") or 0) + 1
+    turn.set("repair_count", count)
+    limits = turn.content.handover
+    if count >= limits.attempts_before_host:
+        hand_over(turn, reason="not_understood")
+    elif count >= limits.attempts_before_touchscreen:
+        turn.say("utter_offer_touchscreen")
+    else:
+        turn.say(first_response, **arguments)
+
+
+class ActionRepair(ElvieAction):
+    action_name = "action_repair"
+    resets_repair = False
+
+    def act(self, turn: Turn) -> None:
+        escalate(turn, "utter_not_understood", example=example_for(turn))
+
+
+class ActionDefaultFallback(ActionRepair):
+    action_name = "action_default_fallback"
+
+
+class ActionCantHear(ElvieAction):
+    action_name = "action_cant_hear"
+    resets_repair = False
+
+    def act(self, turn: Turn) -> None:
+        escalate(turn, "utter_cant_hear")
+
+
+class ActionRoughHandling(ElvieAction):
+    action_name = "action_rough_handling"
+    resets_repair = False
+
+    def act(self, turn: Turn) -> None:
+        now = time.time()
+        last = turn.slot("rough_handling_at")
+        if last is not None and now - float(last) < turn.content.handover.rough_handling_quiet_s:
+            return  # said it recently: do not nag
+        turn.set("rough_handling_at", now)
+        turn.say("utter_rough_handling")

@@ -1,0 +1,78 @@
+"""Visitors without an appointment: a walk-in ticket where the service allows it, otherwise how to book."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from dialogue.content.model import Content, Service
+
+from .base import ElvieAction, Turn
+from .qmatic_calls import qmatic_failed, traced
+
+
+class ActionNoAppointment(ElvieAction):
+    action_name = "action_no_appointment"
+
+    def act(self, turn: Turn) -> None:
+        services = walk_in_services(turn.content, turn.lang)
+        turn.say("utter_ask_walk_in_service", screen_data={"services": services})
+        turn.set("last_prompt", {"response": "utter_ask_walk_in_service"})
+        turn.expect("walk_in_service", services=[s["name"] for s in services])
+
+
+def walk_in_services(content: Content, lang: str) -> list[dict]:
+    return [{"key": s.key, "name": s.name(lang)} for s in content.services.values() if s.walk_in]
+
+
+def service_from_text(content: Content, text: str) -> Service | None:
+    """A service named in free text (host-added services have no NLU examples, so match their names too)."""
+    words = re.findall(r"\w+", text.lower())
+    best, best_score = None, 0.0
+    for service in content.services.values():
+        for name in list(service.name.by_lang.values()) + [service.key.replace("_", " ")]:
+            keywords = [w for w in re.findall(r"\w+", name.lower()) if len(w) > 3 and w not in STOPWORDS]
+            hits = sum(1 for k in keywords if difflib.get_close_matches(k, words, n=1, cutoff=0.8))
+            score = hits / len(keywords) if keywords else 0.0
+            if score > best_score:
+                best, best_score = service, score
+    return best if best_score >= 0.5 else None
+
+
+STOPWORDS = {"aanvragen", "een", "uit", "the", "for", "applying", "registering", "uw", "your", "with", "met", "van"}
+
+
+class ActionWalkIn(ElvieAction):
+    action_name = "action_walk_in"
+
+    def act(self, turn: Turn) -> None:
+        from integrations.qmatic.errors import QmaticError
+
+        content = turn.content
+        key = turn.entity("service")
+        service = content.services.get(key) if key else service_from_text(content, turn.text)
+        if service is None:
+            turn.say("utter_not_understood", example=content.tablet[turn.lang].get("example_walk_in_service", ""))
+            turn.expect("walk_in_service", services=[s["name"] for s in walk_in_services(content, turn.lang)])
+            return
+        name = service.name(turn.lang)
+        turn.set("area", service.area)
+        if not service.walk_in:
+            turn.say("utter_needs_appointment", service=name,
+                     how_to_book=service.how_to_book(turn.lang) if service.how_to_book else "",
+                     screen_data={"service": name})
+            turn.expect("has_appointment")
+            return
+        turn.note(service_name=name)
+        try:
+            with traced(turn) as client:
+                visit = client.walk_in(service.qmatic_service_ids[0])
+        except QmaticError as exc:
+            qmatic_failed(turn, exc)
+            return
+        area = content.area(service.area)
+        waiting = area.waiting(turn.lang) if area else ""
+        turn.set("ticket", visit.ticket_id)
+        turn.say("utter_walk_in_ticket", ticket=visit.ticket_id, service=name, waiting=waiting,
+                 screen_data={"ticket": visit.ticket_id, "waiting": waiting, "service": name, "area": service.area})
+        turn.note(ticket=visit.ticket_id, outcome="walk_in")
+        turn.expect(None)

@@ -1,0 +1,59 @@
+"""The full stack for end-to-end tests: Qmatic emulator, action server and Rasa, started once.
+
+They run on free ports in child processes, exactly as `elvie run` starts them; each test (or
+each `elvie converse` run) brings its own engine and virtual Pepper and reuses these.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from dataclasses import replace
+
+import pytest
+
+from robot.config import load_settings
+from robot.supervisor import Supervisor, free_port
+
+
+class _Loop:
+    """An asyncio loop in a thread, for driving async set-up from sync fixtures."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine, timeout=300):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    from robot.stack import bring_up
+
+    settings = load_settings(speech=False)
+    settings = replace(settings, rasa_port=free_port(), actions_port=free_port(), qmatic_port=free_port(),
+                       robot_url="tcp://unused:0")  # tests bring their own virtual Pepper
+    env = {"ELVIE_RASA_PORT": str(settings.rasa_port), "ELVIE_ACTIONS_PORT": str(settings.actions_port),
+           "ELVIE_QMATIC_PORT": str(settings.qmatic_port)}
+    loop = _Loop()
+    supervisor = Supervisor()
+    try:
+        urls = loop.run(bring_up(settings, supervisor, reuse=False, only=("qmatic", "actions", "rasa")))
+        yield {"settings": settings, "urls": urls, "env": env, "loop": loop, "supervisor": supervisor}
+    finally:
+        loop.run(supervisor.stop_all())
+        loop.close()
+
+
+@pytest.fixture
+def converse_env(stack):
+    env = dict(os.environ)
+    env.update(stack["env"])
+    env.pop("ELVIE_ROBOT_URL", None)
+    return env
