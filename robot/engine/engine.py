@@ -82,6 +82,7 @@ class Engine:
         self._interrupted = False
         self._tasks: list[asyncio.Task] = []
         self._end_at: float | None = None
+        self._turn_started = time.monotonic()
         self.turn_listeners: list[Callable[[TurnResult], None]] = []
         self.robot_connected = False
 
@@ -169,6 +170,7 @@ class Engine:
             return result
 
     async def _turn(self, item: Input) -> TurnResult:
+        self._turn_started = time.monotonic()
         conv = self.conversation
         content = self.content.current
         kind = _input_kind(item)
@@ -307,10 +309,9 @@ class Engine:
             if self.ear:
                 self.ear.mute()
             await self._body_call("eyes", "speaking")
-            t0 = time.monotonic()
             if first_word is None:
-                first_word = t0
-                result.timings_ms["first_word_after_dialogue"] = 0.0
+                first_word = time.monotonic()
+                result.timings_ms["first_word"] = round((first_word - self._turn_started) * 1000, 1)
             spoken = await self._body_call("speak", message.text, message.lang, message.gesture)
             self._speaking = False
             if spoken is not False:
