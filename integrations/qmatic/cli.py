@@ -1,0 +1,66 @@
+"""`elvie qmatic-emulator`: the Qmatic Orchestra emulator as a standalone HTTP server."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import sys
+
+from aiohttp import web
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8702)
+    parser.add_argument("--fixtures", help="YAML fixture (default: integrations/qmatic/fixtures/default.yml)")
+    parser.add_argument("--user", default="elvie", help="Basic auth user (default elvie)")
+    parser.add_argument("--password", default=os.environ.get("ELVIE_QMATIC_EMULATOR_PASSWORD", "elvie"),
+                        help="Basic auth password (default elvie; or ELVIE_QMATIC_EMULATOR_PASSWORD)")
+    parser.add_argument("--auth-token", action="append", default=[], help="accept this auth-token (API Gateway style)")
+    parser.add_argument("--admin-token", default=os.environ.get("ELVIE_QMATIC_ADMIN_TOKEN"),
+                        help="token for /admin/ (default: ELVIE_QMATIC_ADMIN_TOKEN, or a new one, printed)")
+
+
+def main(args: argparse.Namespace) -> int:
+    from robot.logs import setup_logging
+
+    from .emulator.fixtures import FixtureError, load_fixture
+    from .emulator.server import EmulatorAuth, create_app
+    from .emulator.state import EmulatorState
+    from .emulator.fixtures import seed
+
+    setup_logging("qmatic-emulator", to_console=False)
+    try:
+        fixture = load_fixture(args.fixtures)
+        state = EmulatorState()
+        seed(state, fixture)
+    except FixtureError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 2
+    token = args.admin_token or secrets.token_urlsafe(12)
+    if not args.admin_token:
+        print(f"Admin token: {token}", flush=True)
+    app = create_app(state, EmulatorAuth(args.user, args.password, tuple(args.auth_token)), token, fixture)
+    try:
+        return asyncio.run(_serve(app, args.host, args.port))
+    except OSError as exc:
+        print(f"ERROR: port {args.port} on {args.host} is not available for the Qmatic emulator: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+
+
+async def _serve(app: web.Application, host: str, port: int) -> int:
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    print(f"Qmatic emulator ready on http://{host}:{runner.addresses[0][1]}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runner.cleanup()
+    return 0

@@ -1,0 +1,142 @@
+"""Seed the emulator from a fixture (YAML file or mapping), with clear errors for bad fixtures.
+
+    branches:
+      - {id: 1, name: Servicecentrum Stadhuis, timezone: Europe/Amsterdam, services: [1, 2],
+         entry_points: {SW_RECEPTION: 2, SW_VISITAPP: 3}}
+    queues:
+      - {id: 1, name: Burgerzaken, letter: A, capacity: 100}
+    services:
+      - {id: 1, name: Paspoort aanvragen, queue: 1}
+    appointments:               # "09:30" today (branch-local), or "+45m"/"-20m" from now; `day: 1` = tomorrow
+      - {id: 1001, branch: 1, time: "09:30", minutes: 15, service: 1, first_name: Jan,
+         last_name: de Vries, date_of_birth: "1980-04-12", booking_code: QM-4821, status: CREATED, day: 0}
+    faults:                     # optional, per operation (see faults.py)
+      arrive: {kind: timeout, seconds: 10}
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .faults import FaultError, parse_fault
+from .state import Branch, EmulatorState, Queue, ServiceDef
+
+DEFAULT_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "default.yml"
+
+
+class FixtureError(ValueError):
+    pass
+
+
+def load_fixture(path: str | Path | None) -> dict[str, Any]:
+    path = Path(path) if path else DEFAULT_FIXTURE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read the fixture ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FixtureError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
+                           f"{getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}:1: a fixture is a mapping with branches, queues, services, appointments")
+    return data
+
+
+def _start_time(text: str, day: date, now: datetime) -> datetime:
+    """'09:30' on `day`, or '+45m' / '-20m' from now (rounded to 5 minutes, kept within the day)."""
+    if text[:1] in "+-" and text.endswith("m"):
+        moment = now + timedelta(minutes=int(text[:-1]))
+        moment = moment.replace(second=0, microsecond=0, minute=moment.minute - moment.minute % 5)
+        earliest = datetime(now.year, now.month, now.day, 0, 5)
+        latest = datetime(now.year, now.month, now.day, 23, 55)
+        moment = min(max(moment, earliest), latest)
+        return moment.replace(year=day.year, month=day.month, day=day.day)
+    hours, minutes = text.split(":")
+    return datetime(day.year, day.month, day.day, int(hours), int(minutes))
+
+
+def _need(item: dict, key: str, where: str) -> Any:
+    if not isinstance(item, dict) or key not in item:
+        raise FixtureError(f"{where}: '{key}' is required")
+    return item[key]
+
+
+def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) -> None:
+    """Replace the state's world with the fixture's (validated first: a bad fixture changes nothing)."""
+    now = datetime.now()
+    today = today or now.date()
+    branches: dict[int, Branch] = {}
+    for i, item in enumerate(data.get("branches") or []):
+        where = f"branches[{i}]"
+        branch_id = int(_need(item, "id", where))
+        points = item.get("entry_points") or {"SW_RECEPTION": branch_id * 10 + 2, "SW_VISITAPP": branch_id * 10 + 3}
+        branches[branch_id] = Branch(id=branch_id, name=str(_need(item, "name", where)),
+                                     timezone=str(item.get("timezone", "Europe/Amsterdam")),
+                                     services=[int(s) for s in item.get("services") or []],
+                                     entry_points={str(k): int(v) for k, v in points.items()},
+                                     address=str(item.get("address", "")))
+    queues: dict[int, Queue] = {}
+    for i, item in enumerate(data.get("queues") or []):
+        where = f"queues[{i}]"
+        queue_id = int(_need(item, "id", where))
+        queues[queue_id] = Queue(id=queue_id, name=str(_need(item, "name", where)),
+                                 letter=str(item.get("letter", chr(ord("A") + i))),
+                                 capacity=int(item.get("capacity", 100)))
+    services: dict[int, ServiceDef] = {}
+    for i, item in enumerate(data.get("services") or []):
+        where = f"services[{i}]"
+        queue = int(_need(item, "queue", where))
+        if queue not in queues:
+            raise FixtureError(f"{where}: queue {queue} is not defined under queues")
+        services[int(_need(item, "id", where))] = ServiceDef(int(item["id"]), str(_need(item, "name", where)), queue)
+    for branch in branches.values():
+        for service in branch.services:
+            if service not in services:
+                raise FixtureError(f"branch {branch.id} offers service {service}, which is not defined")
+    appointments: dict[int, dict[str, Any]] = {}
+    next_id = 1001
+    for i, item in enumerate(data.get("appointments") or []):
+        where = f"appointments[{i}]"
+        appointment_id = int(item.get("id") or next_id)
+        next_id = max(next_id, appointment_id) + 1
+        if appointment_id in appointments:
+            raise FixtureError(f"{where}: appointment id {appointment_id} is used twice")
+        branch = int(_need(item, "branch", where))
+        if branch not in branches:
+            raise FixtureError(f"{where}: branch {branch} is not defined")
+        service = int(_need(item, "service", where))
+        if service not in services:
+            raise FixtureError(f"{where}: service {service} is not defined")
+        try:
+            start = _start_time(str(_need(item, "time", where)), today + timedelta(days=int(item.get("day", 0))),
+                                now)
+        except ValueError:
+            raise FixtureError(f"{where}: time must look like 09:30, or +45m / -20m (relative to now)") from None
+        end = start + timedelta(minutes=int(item.get("minutes", 15)))
+        properties = {"notes": item.get("notes", "")}
+        if item.get("booking_code"):
+            properties["publicId"] = str(item["booking_code"])
+        if item.get("external_id"):
+            properties["externalId"] = str(item["external_id"])
+        customer = {"id": 90000 + appointment_id, "firstName": str(item.get("first_name", "")),
+                    "lastName": str(_need(item, "last_name", where)),
+                    "properties": {"dateOfBirth": item.get("date_of_birth"), "phoneNumber": "", "email": ""}}
+        appointments[appointment_id] = {
+            "id": appointment_id, "branchId": branch, "status": str(item.get("status", "CREATED")),
+            "startTime": start.isoformat(timespec="seconds"), "endTime": end.isoformat(timespec="seconds"),
+            "resourceName": "Balie", "updateTime": start.isoformat(timespec="seconds"),
+            "services": [{"id": service, "name": services[service].name}],
+            "customers": [customer], "properties": properties}
+    faults = {}
+    for operation, spec in (data.get("faults") or {}).items():
+        try:
+            faults[str(operation)] = parse_fault(spec)
+        except FaultError as exc:
+            raise FixtureError(f"faults.{operation}: {exc}") from None
+    with state.lock:
+        state.branches, state.queues, state.services = branches, queues, services
+        state.appointments, state.visits, state.faults = appointments, {}, faults

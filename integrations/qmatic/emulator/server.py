@@ -1,0 +1,291 @@
+"""The Qmatic emulator as a real HTTP server (aiohttp), with Orchestra's paths and error headers.
+
+Served under both path styles (`/rest/...` and `/qsystem/rest/...`), plus the calendar
+(`/calendar-backend/api/v1/...`) and mobile connector (`/qsystem/mobile/rest/v2/...`) calls the
+client uses. Authentication: HTTP Basic (default elvie/elvie) or an `auth-token` header.
+Admin API (header X-Admin-Token): GET /admin/state, POST/DELETE /admin/faults, POST /admin/reset,
+POST /admin/seed. Binds to 127.0.0.1 unless told otherwise.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hmac
+import json
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from .faults import FaultError, parse_fault, take
+from .fixtures import FixtureError, load_fixture, seed
+from .state import EmulatorError, EmulatorState
+
+log = logging.getLogger(__name__)
+
+PREFIXES = ("/rest", "/qsystem/rest")
+MOBILE = "/qsystem/mobile/rest/v2"
+CALENDAR = ("/calendar-backend/api/v1", "/rest/calendar-backend/api/v1")
+
+
+@dataclass
+class EmulatorAuth:
+    user: str = "elvie"
+    password: str = "elvie"
+    tokens: tuple[str, ...] = ()
+
+    def allows(self, request: web.Request) -> bool:
+        token = request.headers.get("auth-token")
+        if token:
+            return any(hmac.compare_digest(token, t) for t in self.tokens)
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return hmac.compare_digest(user, self.user) and hmac.compare_digest(password, self.password)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(text=json.dumps(data), status=status, content_type="application/json")
+
+
+def _error(exc: EmulatorError) -> web.Response:
+    headers = {"error_message": exc.message}
+    if exc.error_code:
+        headers["error_code"] = exc.error_code
+    return web.Response(text=json.dumps({"message": exc.message}), status=exc.http_status, headers=headers,
+                        content_type="application/json")
+
+
+def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
+               fixture: dict | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def faulty(request: web.Request, operation: str, act: Callable[[], Any]) -> web.StreamResponse:
+        """Apply the operation's fault (if any) around `act`, which does the real work."""
+        with state.lock:
+            fault = take(state.faults, operation)
+        kind = fault["kind"] if fault else None
+        if not auth.allows(request) or kind == "auth_failure":
+            return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Basic realm="qp"'})
+        if kind == "refuse":
+            if request.transport is not None:
+                request.transport.close()  # the client sees the connection dropped, no answer
+            return web.Response(status=500)
+        if kind in ("http_500", "http_503"):
+            return web.Response(status=int(kind[-3:]), text="Service failure", headers={"error_code": "8096"})
+        if kind == "timeout" and not fault.get("commit"):
+            await asyncio.sleep(fault["seconds"])
+        if kind == "latency":
+            await asyncio.sleep(fault["ms"] / 1000)
+        try:
+            with state.lock:
+                result = act()
+        except EmulatorError as exc:
+            return _error(exc)
+        if kind == "timeout" and fault.get("commit"):
+            await asyncio.sleep(fault["seconds"])  # it happened, but the answer never comes in time
+        if kind == "malformed_json":
+            return web.Response(text='{"id": 1, "ticketId": ', status=200, content_type="application/json")
+        if result is None:
+            return web.Response(status=200, text="", content_type="application/json")
+        return _json(result)
+
+    def branch(request: web.Request) -> int:
+        try:
+            return int(request.match_info["branch"])
+        except ValueError:
+            raise web.HTTPBadRequest(text="branch id must be a number") from None
+
+    async def entry_points(request):
+        return await faulty(request, "entry_point",
+                            lambda: state.entry_points(branch(request), request.match_info["device"]))
+
+    async def branches(request):
+        return await faulty(request, "branches", lambda: [{"id": b.id, "name": b.name}
+                                                          for b in state.branches.values()])
+
+    async def services(request):
+        return await faulty(request, "services", lambda: state.branch_services(branch(request)))
+
+    async def wait_info(request):
+        return await faulty(request, "wait_info", lambda: state.wait_info(branch(request)))
+
+    async def search(request):
+        query = request.query
+        try:
+            branch_id = int(query["branchId"])
+            from_date, to_date = query["fromDate"], query["toDate"]
+        except (KeyError, ValueError):
+            raise web.HTTPBadRequest(text="branchId, fromDate and toDate are required") from None
+        return await faulty(request, "appointments", lambda: state.search(branch_id, from_date, to_date))
+
+    async def appointment(request):
+        return await faulty(request, "appointment", lambda: state.appointment(int(request.match_info["id"])))
+
+    async def public_id(request):
+        return await faulty(request, "appointment_by_public_id", lambda: state.by_public_id(request.match_info["ref"]))
+
+    async def external_id(request):
+        return await faulty(request, "appointment_by_external_id",
+                            lambda: state.by_external_id(request.match_info["ref"]))
+
+    async def create_visit(request):
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise web.HTTPBadRequest(text="JSON body expected") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="JSON object expected")
+        branch_id, entry = branch(request), int(request.match_info["entry"])
+        parameters = {str(k): str(v) for k, v in (body.get("parameters") or {}).items()}
+        if body.get("appointmentId") is not None:
+            return await faulty(request, "arrive",
+                                lambda: state.arrive(branch_id, entry, int(body["appointmentId"]), parameters))
+        return await faulty(request, "walk_in",
+                            lambda: state.walk_in(branch_id, entry, list(body.get("services") or []), parameters))
+
+    async def visit(request):
+        return await faulty(request, "visit", lambda: state.visit(branch(request), int(request.match_info["visit"])))
+
+    async def queues(request):
+        return await faulty(request, "queues", lambda: state.queue_list(branch(request)))
+
+    async def queue_visits(request):
+        return await faulty(request, "queue_visits",
+                            lambda: state.queue_visits(branch(request), int(request.match_info["queue"])))
+
+    async def queue_statistics(request):
+        return await faulty(request, "queue_statistics", lambda: state.queue_statistics(branch(request)))
+
+    async def mobile_visits(request):
+        return await faulty(request, "visits", lambda: state.mobile_visits(branch(request)))
+
+    for prefix in PREFIXES:
+        add = app.router.add_route
+        add("GET", prefix + "/entrypoint/branches/{branch}/entryPoints/deviceTypes/{device}", entry_points)
+        add("GET", prefix + "/entrypoint/branches/", branches)
+        add("GET", prefix + "/entrypoint/branches/{branch}/services/", services)
+        add("GET", prefix + "/appointment/appointments/search", search)
+        add("GET", prefix + "/appointment/appointments/external/{ref}", external_id)
+        add("GET", prefix + "/appointment/appointments/{id:\\d+}", appointment)
+        add("GET", prefix + "/appointment/branches/{branch}/appointments/{id:\\d+}", appointment)
+        add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits", create_visit)
+        add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits/", create_visit)
+        add("GET", prefix + "/entrypoint/branches/{branch}/visits/{visit}", visit)
+        add("GET", prefix + "/servicepoint/branches/{branch}/queues/", queues)
+        add("GET", prefix + "/servicepoint/branches/{branch}/queues/{queue}/visits/full", queue_visits)
+        add("GET", prefix + "/managementinformation/v2/branches/{branch}/queues", queue_statistics)
+    for prefix in CALENDAR:
+        app.router.add_get(prefix + "/appointments/publicid/{ref}", public_id)
+    app.router.add_get(MOBILE + "/branches/{branch}/services/wait-info", wait_info)
+    app.router.add_get(MOBILE + "/branches/{branch}/visits", mobile_visits)
+
+    # ------------------------------------------------------------------ admin
+    def admin(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+        async def guarded(request: web.Request):
+            given = request.headers.get("X-Admin-Token", "")
+            if not hmac.compare_digest(given, admin_token):
+                return web.Response(status=401, text="admin endpoints need the X-Admin-Token header")
+            return await handler(request)
+        return guarded
+
+    async def admin_state(_request):
+        with state.lock:
+            return _json(state.snapshot())
+
+    async def admin_add_fault(request):
+        try:
+            body = await request.json()
+            operation = str(body.get("endpoint") or body.get("operation") or "*")
+            fault = parse_fault(body)
+        except (json.JSONDecodeError, AttributeError):
+            return web.Response(status=400, text="JSON body {endpoint, kind, ...} expected")
+        except FaultError as exc:
+            return web.Response(status=400, text=str(exc))
+        with state.lock:
+            state.faults[operation] = fault
+        return _json({"faults": state.faults})
+
+    async def admin_clear_faults(_request):
+        with state.lock:
+            state.faults.clear()
+        return _json({"faults": {}})
+
+    async def admin_reset(_request):
+        try:
+            seed(state, fixture or load_fixture(None))
+        except FixtureError as exc:
+            return web.Response(status=400, text=str(exc))
+        return _json({"ok": True})
+
+    async def admin_seed(request):
+        try:
+            body = await request.json()
+            seed(state, body)
+        except (json.JSONDecodeError, TypeError, AttributeError):
+            return web.Response(status=400, text="a fixture as JSON is expected")
+        except FixtureError as exc:
+            return web.Response(status=400, text=str(exc))
+        return _json({"ok": True, "appointments": len(state.appointments)})
+
+    app.router.add_get("/admin/state", admin(admin_state))
+    app.router.add_post("/admin/faults", admin(admin_add_fault))
+    app.router.add_delete("/admin/faults", admin(admin_clear_faults))
+    app.router.add_post("/admin/reset", admin(admin_reset))
+    app.router.add_post("/admin/seed", admin(admin_seed))
+    app.router.add_get("/admin/health", lambda r: _json({"status": "ok"}))
+    return app
+
+
+class EmulatorServer:
+    """The emulator on a port (0: any free one) in a background thread — for tests and benchmarks."""
+
+    def __init__(self, fixture: dict | None = None, host: str = "127.0.0.1", port: int = 0,
+                 auth: EmulatorAuth | None = None, admin_token: str | None = None):
+        self.state = EmulatorState()
+        self.fixture = fixture if fixture is not None else load_fixture(None)
+        seed(self.state, self.fixture)
+        self.auth = auth or EmulatorAuth()
+        self.admin_token = admin_token or secrets.token_urlsafe(12)
+        self.host, self.port = host, port
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="qmatic-emulator", daemon=True)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> "EmulatorServer":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(create_app(self.state, self.auth, self.admin_token, self.fixture),
+                                     access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+            self._runner = None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def __enter__(self) -> "EmulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

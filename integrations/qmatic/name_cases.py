@@ -1,0 +1,98 @@
+"""Tricky names as visitors say or type them, against the emulator's default day.
+
+Used by the matcher tests and the Qmatic benchmark (precision / recall). Each case: what was
+heard or typed, and the full names that must be among the matches (empty: nobody should match).
+"""
+from __future__ import annotations
+
+NAME_CASES: list[tuple[str, tuple[str, ...]]] = [
+    # plain and formal
+    ("Jan de Vries", ("Jan de Vries",)),
+    ("mijn naam is jan de vries", ("Jan de Vries",)),
+    ("ik ben Johan de Vries", ("Johan de Vries",)),
+    ("de vries", ("Jan de Vries", "Johan de Vries")),          # same surname: ask for the time
+    ("J. de Vries", ("Jan de Vries", "Johan de Vries")),       # same initial too
+    ("vries", ("Jan de Vries", "Johan de Vries")),             # prefix dropped
+    ("de fries", ("Jan de Vries", "Johan de Vries")),          # v heard as f
+    # Dutch prefixes
+    ("anouk van der berg", ("Anouk van der Berg",)),
+    ("fan der berg", ("Anouk van der Berg",)),                 # van heard as fan
+    ("vanderberg", ("Anouk van der Berg",)),                   # run together
+    ("Berg", ("Anouk van der Berg",)),
+    ("pieter ten hove", ("Pieter ten Hove",)),
+    ("Hove", ("Pieter ten Hove",)),
+    ("thijs van den broek", ("Thijs van den Broek",)),
+    ("wilma t hart", ("Wilma 't Hart",)),
+    ("Fenna van Dijk", ("Fenna van Dijk",)),
+    ("fenna van dyk", ("Fenna van Dijk",)),                    # ij / y
+    ("sem de jong", ("Sem de Jong",)),
+    # Moroccan, Turkish, Surinamese, Polish, Somali, Syrian
+    ("fatima el amrani", ("Fatima el Amrani",)),
+    ("Fatima Amrani", ("Fatima el Amrani",)),
+    ("fatma elamrani", ("Fatima el Amrani",)),
+    ("mohammed bouzid", ("Mohamed Bouzid",)),
+    ("yassine ait taleb", ("Yassine Ait Taleb",)),
+    ("Mehmet Yilmaz", ("Mehmet Yılmaz",)),
+    ("yilmaz", ("Mehmet Yılmaz", "Ayşe Yılmaz")),
+    ("ayse yilmaz", ("Ayşe Yılmaz",)),
+    ("jilmaz", ("Mehmet Yılmaz", "Ayşe Yılmaz")),
+    ("emre kaja", ("Emre Kaya",)),
+    ("shanti ramdin", ("Shanti Ramdin",)),
+    ("ravi jagesar", ("Ravi Jagessar",)),
+    ("Priscilla Sedney", ("Priscilla Sedney",)),
+    ("katarzyna nowak", ("Katarzyna Nowak",)),
+    ("nowak", ("Katarzyna Nowak",)),
+    ("piotr kowalczyk", ("Piotr Kowalczyk",)),
+    ("agnieszka wisniewska", ("Agnieszka Wiśniewska",)),
+    ("wisnieska", ("Agnieszka Wiśniewska",)),
+    ("hana al khatib", ("Hana Al Khatib",)),
+    ("rachid benali", ("Rachid Benali",)),
+    ("sevda demir", ("Sevda Demir",)),
+    # English, reversed order, spelled
+    ("James Smith", ("James Smith",)),
+    ("smith james", ("James Smith",)),
+    ("my name is emily clarke", ("Emily Clarke",)),
+    ("emily clark", ("Emily Clarke",)),
+    ("j a n s e n", ("Daan Jansen", "Sanne Janssen")),
+    ("daan jansen", ("Daan Jansen",)),
+    ("sanne janssen", ("Sanne Janssen",)),
+    ("sanne jansen", ("Sanne Janssen",)),                      # double s lost
+    ("lotte bakker", ("Lotte Bakker",)),
+    ("bram fisser", ("Bram Visser",)),
+    ("noor mulder", ("Noor Mulder",)),
+    ("ricardo martina", ("Ricardo Martina",)),
+    # first name only (several may match, the dialogue then asks)
+    ("Priscilla", ("Priscilla Sedney",)),
+    # nobody
+    ("Kees van Oranje", ()),
+    ("hallo", ()),
+    ("ik heb een afspraak", ()),
+    ("Tom Peters", ()),
+    ("dank u wel tot ziens", ()),
+    ("Marco Rossi", ()),
+]
+
+
+def evaluate(appointments) -> dict[str, float]:
+    """Precision and recall of match_name over NAME_CASES (counted per expected / returned name).
+
+    Like the dialogue, only today's appointments are searched.
+    """
+    from datetime import date
+
+    from .matching import match_name
+
+    appointments = [a for a in appointments if a.start.date() == date.today()]
+    true_positive = returned = expected = 0
+    failures = []
+    for query, wanted in NAME_CASES:
+        names = {m.appointment.display_name for m in match_name(query, appointments)}
+        hits = names & set(wanted)
+        true_positive += len(hits)
+        returned += len(names)
+        expected += len(wanted)
+        if names != set(wanted):
+            failures.append((query, sorted(wanted), sorted(names)))
+    return {"precision": true_positive / returned if returned else 1.0,
+            "recall": true_positive / expected if expected else 1.0,
+            "cases": len(NAME_CASES), "failures": failures}
