@@ -56,6 +56,14 @@ class ActionWalkIn(ElvieAction):
             return
         name = service.name(turn.lang)
         turn.set("area", service.area)
+        if service.only_at:
+            location = content.locations.others[service.only_at]
+            turn.say("utter_service_not_here", service=name, location=location.name(turn.lang),
+                     address=location.address, directions=location.directions(turn.lang),
+                     screen_data={"service": name, "location": location.name(turn.lang), "address": location.address})
+            turn.note(outcome="service_not_here")
+            turn.expect(None)
+            return
         if not service.walk_in:
             turn.say("utter_needs_appointment", service=name,
                      how_to_book=service.how_to_book(turn.lang) if service.how_to_book else "",

@@ -170,7 +170,7 @@ def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> d
     check.unknown_keys(src, (), top, ("services",), "services.yml")
     services = {}
     seen_ids: dict[int, str] = {}
-    allowed = ("area", "name", "qmatic_service_ids", "documents", "walk_in", "how_to_book")
+    allowed = ("area", "name", "qmatic_service_ids", "documents", "walk_in", "how_to_book", "only_at")
     for key, entry in check.mapping(src, ("services",), top.get("services"), "services").items():
         path = ("services", key)
         entry = check.mapping(src, path, entry, f"service '{key}'")
@@ -231,10 +231,24 @@ def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> d
             required.append(RequiredDocument(document=doc, if_missing=if_missing, advice=advice))
         how = check.text(src, path + ("how_to_book",), entry.get("how_to_book"),
                          f"how to book service '{key}'", required=False)
+        only_at = entry.get("only_at")
+        if only_at is not None and not isinstance(only_at, str):
+            check.add(src, path + ("only_at",), "only_at names a location from locations.yml, e.g. only_at: noord")
+            only_at = None
         if name and area in AREAS:
             services[key] = Service(key=key, area=area, name=name, qmatic_service_ids=tuple(qmatic_ids),
-                                    documents=tuple(required), walk_in=walk_in, how_to_book=how)
+                                    documents=tuple(required), walk_in=walk_in, how_to_book=how, only_at=only_at)
     return services
+
+
+def _check_service_locations(check: _Checker, src: Source | None, services: dict[str, Service],
+                             locations: Locations | None) -> None:
+    if src is None or locations is None:
+        return
+    for key, service in services.items():
+        if service.only_at and service.only_at not in locations.others:
+            check.add(src, ("services", key, "only_at"), f"service '{key}' is only at '{service.only_at}', which is "
+                      f"not in locations.yml under other_locations{did_you_mean(service.only_at, locations.others)}")
 
 
 def _locations(check: _Checker, src: Source) -> Locations | None:
@@ -453,6 +467,7 @@ def load_content(root: Path | None = None) -> Content:
     locations = _locations(check, sources["locations.yml"]) if sources["locations.yml"] else None
     hours = _opening_hours(check, sources["opening_hours.yml"]) if sources["opening_hours.yml"] else None
     handover = _handover(check, sources["handover.yml"]) if sources["handover.yml"] else Handover()
+    _check_service_locations(check, sources["services.yml"], services, locations)
     responses: dict[str, tuple[Source, dict]] = {}
     tablet: dict[str, tuple[Source, dict]] = {}
     for lang in languages:

@@ -60,6 +60,7 @@ class Service:
     documents: tuple[RequiredDocument, ...]
     walk_in: bool
     how_to_book: Text | None = None
+    only_at: str | None = None  # key of another location: not offered here, only there
 
 
 @dataclass(frozen=True)
