@@ -50,12 +50,30 @@ def _write_nlu(examples: list[tuple[str, str]], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Path) -> list[str | None]:
+def _quiet_rasa() -> None:
+    import logging
     import os
 
     os.environ.update({k: v for k, v in rasa_env().items() if k.startswith(("RASA_", "TF_"))})
+    os.environ["LOG_LEVEL"] = "WARNING"
+    for name in ("rasa", "tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        import structlog
+
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    except Exception:  # noqa: BLE001 - only cosmetics
+        pass
+
+
+def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Path) -> list[str | None]:
+    import os
+
+    _quiet_rasa()
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
+
+    config = os.environ.get("ELVIE_NLU_CONFIG", str(DIALOGUE_DIR / "config.yml"))
 
     data_dir = workdir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -63,7 +81,7 @@ def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Pa
     synonyms = DIALOGUE_DIR / "data" / "nlu" / "synonyms.yml"
     if synonyms.exists():
         (data_dir / "synonyms.yml").write_text(synonyms.read_text(encoding="utf-8"), encoding="utf-8")
-    model = train_nlu(str(DIALOGUE_DIR / "config.yml"), str(data_dir), str(workdir / "models"),
+    model = train_nlu(config, str(data_dir), str(workdir / "models"),
                       fixed_model_name="fold")
     agent = Agent.load(model)
 
@@ -132,7 +150,7 @@ def _folds(examples: list[tuple[str, str, str]], k: int, seed: int = 13) -> list
 def run(quick: bool = False) -> dict:
     train, test = load_split()
     labelled = [(text, intent, lang) for lang in LANGUAGES for text, intent in train[lang]]
-    k = 2 if quick else 3
+    k = 3 if quick else 5
     folds = _folds(labelled, k)
     truth: dict[str, list[str]] = defaultdict(list)
     predicted: dict[str, list[str | None]] = defaultdict(list)

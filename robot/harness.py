@@ -58,11 +58,11 @@ class SimulatorControl:
 
 class LocalElvie:
     def __init__(self, settings: StackSettings, engine_settings: EngineSettings = EngineSettings(),
-                 own_robot: bool = True):
+                 own_robot: bool = True, time_scale: float = 0.05):
         overrides = {"engine_port": free_port(settings.host)}
         if own_robot and not settings.robot_url:
-            overrides.update(simulator_qi_port=free_port(settings.host), simulator_ui_port=free_port(settings.host),
-                             speech_time_scale=min(settings.speech_time_scale, 0.05))
+            overrides.update(simulator_qi_port=free_port(settings.host),
+                             simulator_ui_port=free_port(settings.host), speech_time_scale=time_scale)
         self.settings = replace(settings, **overrides)
         self.engine_settings = engine_settings
         self.supervisor = Supervisor()
@@ -141,9 +141,12 @@ class LocalElvie:
             result = await asyncio.wait_for(self._results.get(), timeout)
             return result.to_json()
         except asyncio.TimeoutError:
-            return {"turn": 0, "input": kind, "lang": self.engine.conversation.lang or "nl", "intent": None,
-                    "say": [], "responses": [], "screen": self.engine.tablet.view.screen, "gestures": [],
-                    "qmatic": [], "ticket": None, "handover": False}
+            return self.quiet_result(kind)
+
+    def quiet_result(self, kind: str) -> dict:
+        """What a turn looks like when nothing happened (no input reached the dialogue)."""
+        return TurnResult(turn=0, input=kind, lang=self.engine.conversation.lang or "nl",
+                          screen=self.engine.tablet.view.screen).to_json()
 
     # -- the Qmatic emulator
     async def qmatic_admin(self, method: str, path: str, body=None) -> dict:

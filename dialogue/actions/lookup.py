@@ -122,19 +122,32 @@ class ActionChooseCandidate(ElvieAction):
         if not candidates:
             ask_name(turn)
             return
-        chosen = None
         index = turn.entity("candidate")
         if index is not None and str(index).isdigit() and int(index) < len(candidates):
-            chosen = candidates[int(index)]
+            position = int(index)
         else:
-            said = parse_times(turn.entity("time") or turn.text)
-            position = closest(said, [minutes_of(c.start_time) for c in candidates])
-            chosen = candidates[position] if position is not None else None
-        if chosen is None:
-            turn.say("utter_not_understood", example=turn.content.tablet[turn.lang].get("example_candidate", ""))
-            turn.expect("candidate", times=[c.start_time.strftime("%H:%M") for c in candidates])
+            position = ordinal(turn.text, len(candidates))
+            if position is None:
+                said = parse_times(turn.entity("time") or turn.text)
+                position = closest(said, [minutes_of(c.start_time) for c in candidates])
+        if position is None:
+            offer_candidates(turn, candidates)  # ask again, with the times on the screen
             return
-        present(turn, chosen)
+        present(turn, candidates[position])
+
+
+ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
+            1: ("second", "tweede"),
+            -1: ("last", "latest", "later", "laatste", "latere", "late")}
+
+
+def ordinal(text: str, count: int) -> int | None:
+    """"the first one" / "de laatste" -> an index into the candidates."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for position, names in ORDINALS.items():
+        if words & set(names) and (position < count):
+            return position % count
+    return None
 
 
 class ActionLookupBookingCode(ElvieAction):
@@ -147,7 +160,7 @@ class ActionLookupBookingCode(ElvieAction):
 def lookup_booking_code(turn: Turn) -> None:
     from integrations.qmatic.matching import match_reference
 
-    code = turn.entity("booking_code") or match_reference(turn.text) or turn.text.strip()
+    code = turn.entity("booking_code") or match_reference(turn.text)
     if not code:
         turn.say("utter_ask_booking_code")
         turn.expect("booking_code")
@@ -178,6 +191,7 @@ class ActionAppointmentDenied(ElvieAction):
         others = [AppointmentInfo.from_slot(c) for c in turn.slot("candidates") or []]
         others = [o for o in others if current is None or o.id != current.id]
         turn.set("appointment", None)
+        turn.set("candidates", [o.to_slot() for o in others] or None)
         if len(others) > 1:
             offer_candidates(turn, others)
         elif len(others) == 1:

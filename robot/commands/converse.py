@@ -82,8 +82,7 @@ async def _play(elvie, turn: ScriptTurn) -> dict:
         from robot.speech.audio import read_wav
         return await elvie.audio(read_wav(Path(turn.value)))
     await asyncio.sleep(float(turn.value))
-    return {"turn": 0, "input": "wait", "lang": elvie.engine.conversation.lang or "nl", "say": [],
-            "screen": elvie.engine.tablet.view.screen}
+    return elvie.quiet_result("wait")
 
 
 def _emit(result: dict, turn: ScriptTurn, as_json: bool) -> None:

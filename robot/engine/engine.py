@@ -43,6 +43,7 @@ class EngineSettings:
     goodbye_screen_s: float = 5.0  # the goodbye screen stays this long before a fresh start
     unmute_tail_s: float = 0.3  # keep recognition muted this long after Elvie stops speaking
     greet_on_arrival: bool = True
+    idle_reset_s: float | None = None  # None: from locales/handover.yml
 
 
 @dataclass
@@ -393,7 +394,7 @@ class Engine:
         conv = self.conversation
         if not conv.turns:
             return
-        idle_limit = self.content.current.handover.idle_reset_s
+        idle_limit = self.settings.idle_reset_s or self.content.current.handover.idle_reset_s
         idle = now - conv.last_activity
         if idle >= idle_limit:
             await self.end_conversation(reason="idle")

@@ -37,8 +37,8 @@ def stack():
     from robot.stack import bring_up
 
     settings = load_settings(speech=False)
-    settings = replace(settings, rasa_port=free_port(), actions_port=free_port(), qmatic_port=free_port(),
-                       robot_url="tcp://unused:0")  # tests bring their own virtual Pepper
+    # each test brings its own engine and virtual Pepper (LocalElvie, or `elvie converse`)
+    settings = replace(settings, rasa_port=free_port(), actions_port=free_port(), qmatic_port=free_port())
     env = {"ELVIE_RASA_PORT": str(settings.rasa_port), "ELVIE_ACTIONS_PORT": str(settings.actions_port),
            "ELVIE_QMATIC_PORT": str(settings.qmatic_port)}
     loop = _Loop()
