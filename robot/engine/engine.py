@@ -28,7 +28,7 @@ from robot.tablet.state import TabletState
 
 from .dialogue_client import DialogueUnavailable, RasaClient, intent_message
 from .inputs import Input, NotHeardInput, SensorInput, TextInput, TouchInput, TurnResult
-from .language import LanguageDetector
+from robot.language import LanguageDetector
 from .touch import ENGINE_BUTTONS, TEXT_BUTTON, UnknownButton, meaning_of
 
 log = logging.getLogger(__name__)

@@ -1,12 +1,14 @@
 """Which language did the visitor type or say: Dutch or English?
 
-Scores the words of a text against each language's vocabulary: the words of the NLU
-training examples per language (dialogue/data/nlu/<lang>.yml) plus a short list of very
-common words. Words both languages share ("hallo", "ok", names) count for neither. The
-conversation keeps its language unless a later text is clearly in the other one.
+Scores the words of a text by how much more often each language uses them: word frequencies
+from the NLU training examples per language (dialogue/data/nlu/<lang>.yml) plus a short list of
+very common words, smoothed, compared as log-ratios. Words both languages use about equally
+("ok", names, which are stripped from the examples) count for little. The conversation keeps its
+language unless a later text is clearly in the other one.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-NLU_DIR = Path(__file__).resolve().parents[2] / "dialogue" / "data" / "nlu"
+NLU_DIR = Path(__file__).resolve().parents[1] / "dialogue" / "data" / "nlu"
 COMMON = {
     "nl": "ik je jij u uw mijn de het een en is ben heb heeft niet geen ja nee wat waar hoe dat dit met voor van "
           "naar om op bij graag alstublieft dank bedankt goedemorgen goedemiddag afspraak naam hoi doei dag "
@@ -40,11 +42,11 @@ class LanguageDetector:
             path = nlu_dir / f"{lang}.yml"
             if path.exists():
                 counts[lang].update(self._words_of_nlu(path))
-        vocab = {lang: set(c) for lang, c in counts.items()}
-        # A word is evidence for a language only if the other languages never use it.
-        self._exclusive = {lang: vocab[lang] - set().union(*(vocab[o] for o in languages if o != lang))
-                           for lang in languages}
-        self._common = {lang: set(COMMON.get(lang, [])) for lang in languages}
+        for lang in languages:  # very common words weigh more than one training example
+            counts[lang].update({word: 5 for word in COMMON.get(lang, [])})
+        self._counts = counts
+        self._totals = {lang: sum(c.values()) for lang, c in counts.items()}
+        self._vocabulary = len(set().union(*(set(c) for c in counts.values())))
 
     @staticmethod
     def _words_of_nlu(path: Path) -> list[str]:
@@ -61,18 +63,21 @@ class LanguageDetector:
             words += WORD.findall(text.lower())
         return words
 
+    def _log_probability(self, word: str, lang: str) -> float:
+        return math.log((self._counts[lang][word] + 0.5) / (self._totals[lang] + 0.5 * self._vocabulary))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Log-likelihood of the text's words under each language (only words either language knows)."""
+        words = [w for w in WORD.findall(text.lower()) if any(self._counts[l][w] for l in self.languages)]
+        return {lang: sum(self._log_probability(w, lang) for w in words) for lang in self.languages}
+
     def guess(self, text: str) -> LanguageGuess:
-        words = WORD.findall(text.lower())
-        scores = {lang: 0.0 for lang in self.languages}
-        for word in words:
-            for lang in self.languages:
-                if word in self._exclusive[lang]:
-                    scores[lang] += 2.0 if word in self._common[lang] else 1.0
-        total = sum(scores.values())
-        if total == 0:
+        scores = self.scores(text)
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        margin = scores[ranked[0]] - scores[ranked[1]] if len(ranked) > 1 else 0.0
+        if margin < 1.0:  # less than e:1 odds: no evidence either way
             return LanguageGuess(None, 0.0)
-        best = max(scores, key=scores.get)
-        return LanguageGuess(best, scores[best] / total)
+        return LanguageGuess(ranked[0], 1.0 - math.exp(-margin))
 
     def decide(self, text: str, current: str | None, first_turn: bool) -> str | None:
         """The conversation language after this text (None: keep/unknown)."""
@@ -81,6 +86,6 @@ class LanguageDetector:
             return current
         if current is None or first_turn:
             return guess.lang
-        if guess.lang != current and guess.confidence >= 0.8 and len(WORD.findall(text.lower())) >= 3:
+        if guess.lang != current and guess.confidence >= 0.95 and len(WORD.findall(text.lower())) >= 3:
             return guess.lang  # clearly switched
         return current

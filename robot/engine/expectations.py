@@ -1,0 +1,127 @@
+"""What Elvie expects to hear next, as phrases the speech side can score against the audio.
+
+Built from what she just asked (the dialogue's `expecting` slot and the action's trace) and from
+the intents' own example sentences in the NLU training data — the shortest, most typical ones,
+because scoring costs ~30 ms per phrase. Once the conversation's language is known only that
+language's phrases are scored (plus a way to switch language).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from robot.speech.types import Candidate, Expectation
+
+NLU_DIR = Path(__file__).resolve().parents[2] / "dialogue" / "data" / "nlu"
+
+# expecting slot -> (expectation kind, intents whose examples are expected, examples per intent)
+CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
+    None: ("open", ("greet", "check_in", "no_appointment", "request_human"), 1),
+    "has_appointment": ("yes_no", ("affirm", "deny"), 2),
+    "confirm": ("yes_no", ("affirm", "deny"), 2),
+    "document": ("document", ("affirm", "deny", "missing_document"), 2),
+    "name": ("name", (), 0),
+    "booking_code": ("booking_code", (), 0),
+    "candidate": ("candidate", (), 0),
+    "walk_in_service": ("walk_in_service", (), 0),
+}
+# The most typical phrases per intent (the intents' example sentences in dialogue/data/nlu);
+# an intent without core phrases uses its shortest examples.
+CORE = {"affirm": {"nl": ["ja", "ja dat klopt"], "en": ["yes", "yes that's right"]},
+        "deny": {"nl": ["nee", "nee dat klopt niet"], "en": ["no", "no that's not right"]},
+        "missing_document": {"nl": ["nee die heb ik niet"], "en": ["no I don't have it"]},
+        "greet": {"nl": ["hallo elvie", "goedemorgen"], "en": ["hello elvie", "good morning"]},
+        "check_in": {"nl": ["ik heb een afspraak"], "en": ["I have an appointment"]},
+        "no_appointment": {"nl": ["ik heb geen afspraak"], "en": ["I don't have an appointment"]},
+        "request_human": {"nl": ["ik wil een medewerker spreken"], "en": ["I want to talk to a person"]}}
+SWITCH = {"nl": Candidate("can we speak English", "en", "switch_language", {"language": "en"}),
+          "en": Candidate("kunnen we Nederlands praten", "nl", "switch_language", {"language": "nl"})}
+
+
+@lru_cache(maxsize=4)
+def _examples(lang: str) -> dict[str, list[str]]:
+    """Plain examples (no entities) per intent, shortest first."""
+    path = NLU_DIR / f"{lang}.yml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    result: dict[str, list[str]] = {}
+    for block in data.get("nlu") or []:
+        if not isinstance(block, dict) or "intent" not in block:
+            continue
+        lines = [line.strip()[2:].strip() for line in str(block.get("examples", "")).splitlines()
+                 if line.strip().startswith("- ")]
+        plain = [line.lower().strip(".!?") for line in lines if "[" not in line]
+        result[block["intent"]] = sorted(dict.fromkeys(plain), key=lambda t: (len(t.split()), len(t)))
+    return result
+
+
+def _intent_phrases(intent: str, lang: str, count: int) -> list[str]:
+    core = CORE.get(intent, {}).get(lang)
+    if core:
+        return list(core)
+    return [example for example in _examples(lang).get(intent, []) if len(example.split()) <= 6][:count]
+
+
+def build(expecting: str | None, details: dict | None, lang: str | None, languages: tuple[str, ...] = ("nl", "en"),
+          content=None) -> Expectation:
+    kind, intents, count = CONTEXTS.get(expecting, CONTEXTS[None])
+    details = details or {}
+    langs = (lang,) if lang in languages else languages
+    candidates: list[Candidate] = []
+    for language in langs:
+        for intent in intents:
+            candidates += [Candidate(text, language, intent) for text in _intent_phrases(intent, language, count)]
+    hotwords: tuple[str, ...] = ()
+    if kind == "name":
+        hotwords = tuple(n for n in details.get("names") or [] if n)
+    elif kind == "candidate":
+        for index, clock in enumerate(details.get("times") or []):
+            hours, minutes = (int(x) for x in str(clock).split(":"))
+            for language in langs:
+                spoken = _spoken_time(hours, minutes, language)
+                candidates.append(Candidate(spoken, language, "choose_candidate", {"candidate": str(index)}))
+    elif kind == "walk_in_service" and content is not None:
+        for service in content.services.values():
+            if service.walk_in:
+                for language in langs:
+                    candidates.append(Candidate(_short(service.name(language)), language, "inform_service",
+                                                {"service": service.key}))
+    if lang in SWITCH and kind in ("open", "yes_no"):
+        candidates.append(SWITCH[lang])
+    return Expectation(kind=kind, candidates=tuple(candidates), hotwords=hotwords)
+
+
+NL_HOURS = ["twaalf", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"]
+
+
+def _spoken_time(hours: int, minutes: int, lang: str) -> str:
+    """How a visitor would say the time ('om half tien', 'at half past nine')."""
+    h12 = hours % 12 or 12
+    if lang == "nl":
+        if minutes == 0:
+            return f"om {NL_HOURS[h12]} uur"
+        if minutes == 30:
+            return f"om half {NL_HOURS[h12 % 12 + 1]}"
+        if minutes == 15:
+            return f"om kwart over {NL_HOURS[h12]}"
+        if minutes == 45:
+            return f"om kwart voor {NL_HOURS[h12 % 12 + 1]}"
+        return f"om {hours}.{minutes:02d}"
+    if minutes == 0:
+        return f"at {h12} o'clock"
+    if minutes == 30:
+        return f"at half past {h12}"
+    if minutes == 15:
+        return f"at quarter past {h12}"
+    if minutes == 45:
+        return f"at quarter to {h12 % 12 + 1}"
+    return f"at {h12}:{minutes:02d}"
+
+
+def _short(name: str) -> str:
+    """'het aanvragen van een paspoort' -> 'aanvragen van een paspoort' (drop leading articles)."""
+    return re.sub(r"^(het|de|een|the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)

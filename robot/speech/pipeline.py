@@ -1,0 +1,173 @@
+"""The speech pipeline: microphone frames in, SpeechEvents out.
+
+`feed()` is called from the audio callback (NAOqi's processRemote, the simulator's web socket)
+and only enqueues: all work happens on the pipeline's own thread — endpointing with the VAD,
+then understanding (Whisper, or Vosk where a Vosk model is installed for the language).
+Half-duplex: while Elvie speaks, and for a short tail after, frames are dropped, so she never
+transcribes herself. `reset()` drops everything buffered (a visitor's audio never outlives their
+conversation).
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .audio import to_float
+from .models import ModelError, check_vosk, installed_vosk_languages
+from .types import Expectation, NotHeard, Recognised, SpeechEnded, SpeechError, SpeechEvent, SpeechStarted, Utterance
+from .understanding import Understanding, UnderstandingSettings
+from .vad import EndpointSettings, Endpointer, SileroVad
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """Everything about listening that can be tuned."""
+
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)  # VAD thresholds, end silence (≤ 0.6 s)
+    understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)  # accept/reject rules
+    languages: tuple[str, ...] = ("nl", "en")
+    threads: int = 2  # CPU threads for Whisper
+    beam_size: int = 1  # greedy: bounded latency; larger beams gained little on short phrases
+    queue_seconds: float = 30.0  # audio buffered while recognition runs; older audio is dropped
+
+
+class SpeechPipeline:
+    def __init__(self, on_event: Callable[[SpeechEvent], None], settings: SpeechSettings = SpeechSettings(),
+                 whisper=None):
+        from .whisper_engine import WhisperRecogniser
+
+        self.settings = settings
+        self.on_event = on_event
+        self.recogniser = whisper or WhisperRecogniser(threads=settings.threads, beam_size=settings.beam_size)
+        self.understanding = Understanding(self.recogniser, settings.understanding)
+        self.vosk: dict[str, object] = {}
+        for lang in installed_vosk_languages():
+            if lang in settings.languages:
+                from .vosk_engine import VoskRecogniser, VoskUnderstanding
+                self.vosk[lang] = VoskUnderstanding(VoskRecogniser(check_vosk(lang), lang))
+        self.endpointer = Endpointer(SileroVad(), settings.endpoint)
+        self.expectation: Expectation | None = None
+        self.language: str | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=int(settings.queue_seconds * 16000 / 1365) + 1)
+        self._muted_until = 0.0
+        self._muted = False
+        self._generation = 0  # bumped by reset(): stale audio is dropped
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # ------------------------------------------------------------------ control (any thread)
+    def start(self) -> "SpeechPipeline":
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        try:
+            self._queue.put_nowait((None, None))
+        except queue.Full:
+            pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def feed(self, pcm: bytes) -> None:
+        """Never blocks: called on the audio driver's thread."""
+        if self._muted or time.monotonic() < self._muted_until:
+            return
+        try:
+            self._queue.put_nowait((self._generation, pcm))
+        except queue.Full:
+            log.warning("speech queue full; dropping audio")
+
+    def mute(self) -> None:
+        self._muted = True
+
+    def unmute(self, tail_s: float = 0.3) -> None:
+        self._muted_until = time.monotonic() + tail_s
+        self._muted = False
+        self._generation += 1  # anything queued while speaking is stale
+
+    def reset(self) -> None:
+        """Forget all buffered audio (end of a conversation)."""
+        self._generation += 1
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._reset_endpointer = True
+
+    def set_expectation(self, expectation: Expectation | None) -> None:
+        self.expectation = expectation
+
+    def set_language(self, lang: str | None) -> None:
+        self.language = lang
+
+    # ------------------------------------------------------------------ work (pipeline thread)
+    def _run(self) -> None:
+        generation = self._generation
+        self._reset_endpointer = False
+        while not self._stop.is_set():
+            try:
+                item_generation, pcm = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if pcm is None:
+                break
+            if item_generation != self._generation or self._reset_endpointer or generation != self._generation:
+                generation = self._generation
+                self._reset_endpointer = False
+                self.endpointer.reset()
+                if item_generation != self._generation:
+                    continue
+            try:
+                for event in self.process(pcm):
+                    self.on_event(event)
+            except ModelError as exc:
+                self.on_event(SpeechError(str(exc)))
+            except Exception as exc:  # noqa: BLE001 - the ear must keep listening
+                log.exception("speech processing failed")
+                self.on_event(SpeechError(f"{type(exc).__name__}: {exc}"))
+
+    def process(self, pcm: bytes) -> list[SpeechEvent]:
+        """Endpoint and understand; returns events (used by the thread and by recognise_pcm)."""
+        events: list[SpeechEvent] = []
+        started, segments = self.endpointer.feed(to_float(pcm))
+        if started:
+            events.append(SpeechStarted())
+        for segment in segments:
+            ended = time.monotonic()
+            events.append(SpeechEnded(ended, segment.speech_s))
+            events.append(self._understand(segment, ended))
+        return events
+
+    def _understand(self, segment, ended: float) -> SpeechEvent:
+        lang = self.language
+        if lang in self.vosk:
+            pcm = (np.clip(segment.audio, -1, 1) * 32767).astype("<i2").tobytes()
+            result = self.vosk[lang].understand(pcm, self.expectation)
+        else:
+            result = self.understanding.understand(segment.audio, segment.level_dbfs, self.expectation, lang)
+        if isinstance(result, NotHeard):
+            return result
+        result = Utterance(**{**result.__dict__, "timings": {**result.timings,
+                                                             "recognition_ms": (time.monotonic() - ended) * 1000}})
+        return Recognised(result, ended)
+
+    def recognise_pcm(self, pcm: bytes, trailing_silence_s: float = 1.0) -> list[SpeechEvent]:
+        """The whole buffer through VAD and understanding, synchronously (tests, benchmarks, files)."""
+        self.endpointer.reset()
+        padded = pcm + bytes(int(trailing_silence_s * 16000) * 2)
+        events = self.process(padded)
+        for segment in self.endpointer.flush():
+            events.append(self._understand(segment, time.monotonic()))
+        return events

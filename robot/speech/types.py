@@ -1,0 +1,72 @@
+"""The speech pipeline's vocabulary: what Elvie expects to hear, what she heard, and events."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase Elvie expects now, and what it means."""
+
+    text: str
+    lang: str
+    intent: str
+    entities: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What Elvie expects next: biases recognition and lets phrases be scored against the audio.
+
+    kind: "yes_no", "name", "document", "candidate", "walk_in_service", "booking_code", "open".
+    hotwords: words to prompt the recogniser with (e.g. today's names); never trusted alone.
+    """
+
+    kind: str
+    candidates: tuple[Candidate, ...] = ()
+    hotwords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    lang: str
+    confidence: float
+    source: str = "speech"
+    intent: str | None = None  # set when an expected phrase was accepted
+    entities: dict[str, str] = field(default_factory=dict)
+    alternatives: tuple[tuple[str, float], ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    t: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    t: float
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Recognised:
+    utterance: Utterance
+    ended_at: float  # monotonic time speech ended (for end-of-speech -> first word latency)
+
+
+@dataclass(frozen=True)
+class NotHeard:
+    reason: str  # "too_quiet" | "no_words"
+    t: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class SpeechError:
+    message: str
+
+
+SpeechEvent = Union[SpeechStarted, SpeechEnded, Recognised, NotHeard, SpeechError]

@@ -1,0 +1,154 @@
+"""From a stretch of speech to what the visitor meant, and in which language.
+
+Speech-to-intent in the manner of grammar-based engines (Picovoice Rhino): the phrases Elvie
+expects in this dialogue state are scored against the audio; the best one is accepted only if it
+fits well *and* clearly better than phrases meaning something else, so noise is never forced onto
+a "yes". Otherwise the free transcript goes to the dialogue (which has its own NLU). Names are
+special: the transcript (prompted with today's names) picks a few likely names, which are then
+verified against the audio.
+
+Language: the best Dutch and English phrase scores, the transcript's fit to each language's
+vocabulary and Whisper's own estimate, with the conversation's language as the prior — Whisper's
+detector alone is wrong on most Dutch it hears here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from robot.language import LanguageDetector
+
+from .types import Candidate, Expectation, NotHeard, Utterance
+from .whisper_engine import Scored, WhisperRecogniser
+
+NAME_TEMPLATES = {"nl": ("mijn naam is {name}", "{name}"), "en": ("my name is {name}", "{name}")}
+
+
+@dataclass(frozen=True)
+class UnderstandingSettings:
+    accept_score: float = -1.3  # mean token log-probability an expected phrase needs
+    strong_score: float = -0.55  # so good that no margin is needed
+    margin: float = 0.6  # how much better than the best phrase with another meaning
+    name_accept_score: float = -1.6
+    too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
+    min_transcript_logprob: float = -1.4  # weaker transcripts are treated as "no words"
+    max_no_speech_prob: float = 0.6
+    whisper_lang_weight: float = 0.5  # how much Whisper's own language estimate counts
+
+
+def _meaning(candidate: Candidate) -> tuple:
+    return candidate.intent, tuple(sorted(candidate.entities.items()))
+
+
+class Understanding:
+    def __init__(self, recogniser: WhisperRecogniser, settings: UnderstandingSettings = UnderstandingSettings(),
+                 detector: LanguageDetector | None = None):
+        self.recogniser = recogniser
+        self.settings = settings
+        self.detector = detector or LanguageDetector(recogniser.languages)
+
+    def understand(self, audio: np.ndarray, level_dbfs: float, expectation: Expectation | None,
+                   conversation_lang: str | None) -> Utterance | NotHeard:
+        s = self.settings
+        if level_dbfs < s.too_quiet_dbfs:
+            return NotHeard("too_quiet")
+        timings: dict[str, float] = {}
+        import time
+        t0 = time.monotonic()
+        encoded = self.recogniser.encode(audio)
+        timings["encode_ms"] = (time.monotonic() - t0) * 1000
+        expectation = expectation or Expectation("open")
+        scored: list[Scored] = []
+        if expectation.candidates:
+            t1 = time.monotonic()
+            scored = self.recogniser.score(encoded, expectation.candidates)
+            timings["score_ms"] = (time.monotonic() - t1) * 1000
+            accepted = self._accept(scored, conversation_lang)
+            if accepted is not None:
+                best, confidence = accepted
+                return Utterance(text=best.candidate.text, lang=best.candidate.lang, confidence=confidence,
+                                 intent=best.candidate.intent, entities=dict(best.candidate.entities),
+                                 alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
+                                 timings=timings)
+        whisper_probs = self.recogniser.language_probs(encoded)
+        lang = self._language(scored, whisper_probs, None, conversation_lang)
+        t2 = time.monotonic()
+        prompt = ", ".join(expectation.hotwords) if expectation.hotwords else None
+        transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
+        timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
+        if transcript.empty or transcript.avg_logprob < s.min_transcript_logprob or (
+                transcript.no_speech_prob > s.max_no_speech_prob and transcript.avg_logprob < -0.8):
+            return NotHeard("no_words")
+        if conversation_lang is None:  # first words: let the transcript's vocabulary have its say
+            better = self._language(scored, whisper_probs, transcript.text, conversation_lang)
+            if better != lang:
+                lang = better
+                transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
+                if transcript.empty:
+                    return NotHeard("no_words")
+        if expectation.kind == "name" and expectation.hotwords:
+            named = self._verify_name(encoded, transcript.text, expectation.hotwords, lang, timings)
+            if named is not None:
+                return named
+        return Utterance(text=transcript.text, lang=lang, confidence=round(math.exp(transcript.avg_logprob), 3),
+                         alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
+                         timings=timings)
+
+    def _accept(self, scored: list[Scored], conversation_lang: str | None) -> tuple[Scored, float] | None:
+        s = self.settings
+        if not scored:
+            return None
+        best = scored[0]
+        if conversation_lang is not None:  # equally good in both languages: keep the conversation's
+            twin = next((x for x in scored if _meaning(x.candidate) == _meaning(best.candidate)
+                         and x.candidate.lang == conversation_lang), None)
+            if twin is not None and best.score - twin.score < 0.3:
+                best = twin
+        other = next((x for x in scored if _meaning(x.candidate) != _meaning(best.candidate)), None)
+        margin = best.score - other.score if other is not None else 9.0
+        if best.score >= s.strong_score or (best.score >= s.accept_score and margin >= s.margin):
+            return best, round(min(1.0, math.exp(best.score)), 3)
+        return None
+
+    def _language(self, scored: list[Scored], whisper_probs: dict[str, float], text: str | None,
+                  conversation_lang: str | None) -> str:
+        languages = self.recogniser.languages
+        evidence = {lang: 0.0 for lang in languages}
+        for lang in languages:
+            best = max((x.score for x in scored if x.candidate.lang == lang), default=None)
+            if best is not None:
+                evidence[lang] += 2.0 * best
+        for lang, p in whisper_probs.items():
+            evidence[lang] += self.settings.whisper_lang_weight * math.log(max(p, 1e-3))
+        if text:
+            for lang, value in self.detector.scores(text).items():
+                evidence[lang] += 0.5 * value
+        if conversation_lang in evidence:
+            evidence[conversation_lang] += 1.5  # prior: people keep to their language
+        return max(evidence, key=evidence.get)
+
+    def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
+                     timings: dict) -> Utterance | None:
+        import time
+
+        t0 = time.monotonic()
+        likely = process.extract(transcript, list(names), scorer=fuzz.token_set_ratio, limit=3, score_cutoff=45)
+        if not likely:
+            return None
+        candidates = [Candidate(template.format(name=name), lang, "inform_name", {"person_name": name})
+                      for name, _, _ in likely for template in NAME_TEMPLATES.get(lang, ("{name}",))]
+        scored = self.recogniser.score(encoded, candidates)
+        timings["names_ms"] = (time.monotonic() - t0) * 1000
+        best = scored[0] if scored else None
+        if best is None or best.score < self.settings.name_accept_score:
+            return None
+        runner_up = next((x for x in scored if x.candidate.entities != best.candidate.entities), None)
+        if runner_up is not None and best.score - runner_up.score < 0.25:
+            return None  # two names fit about equally: let the dialogue ask
+        return Utterance(text=best.candidate.text, lang=lang, confidence=round(math.exp(best.score), 3),
+                         intent="inform_name", entities=dict(best.candidate.entities),
+                         alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
+                         timings=timings)

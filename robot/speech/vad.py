@@ -1,0 +1,140 @@
+"""Endpointing with a real voice activity detector: Silero VAD (ONNX, shipped with faster-whisper).
+
+The endpointer turns a stream of 16 kHz frames into utterances: speech starts when the VAD is
+confident for a moment, and ends after `end_silence_s` of non-speech (or at `max_utterance_s`).
+A little audio before the start is kept (pre-roll), so first syllables are not lost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .audio import RATE, dbfs
+
+CHUNK = 512  # samples per VAD step at 16 kHz (32 ms)
+CONTEXT = 64
+
+
+def silero_path() -> Path:
+    import faster_whisper
+
+    return Path(faster_whisper.__file__).resolve().parent / "assets" / "silero_vad_v6.onnx"
+
+
+class SileroVad:
+    """Speech probability per 32 ms chunk, keeping the model's state between calls."""
+
+    def __init__(self, path: Path | None = None):
+        import onnxruntime
+
+        path = path or silero_path()
+        if not path.exists():
+            from .models import ModelError
+            raise ModelError(f"the Silero VAD model is missing ({path}); reinstall faster-whisper with `make setup`")
+        options = onnxruntime.SessionOptions()
+        options.inter_op_num_threads = 1
+        options.intra_op_num_threads = 1
+        options.log_severity_level = 4
+        self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"],
+                                                    sess_options=options)
+        self.reset()
+
+    def reset(self) -> None:
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(CONTEXT, dtype=np.float32)
+
+    def __call__(self, chunk: np.ndarray) -> float:
+        frame = np.concatenate([self._context, chunk.astype(np.float32)])[None, :]
+        out, self._h, self._c = self.session.run(None, {"input": frame, "h": self._h, "c": self._c})
+        self._context = chunk[-CONTEXT:].astype(np.float32)
+        return float(np.asarray(out).reshape(-1)[0])
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    threshold: float = 0.5  # speech probability that starts/continues speech
+    end_threshold: float = 0.35  # below this a chunk counts as silence
+    min_speech_s: float = 0.15  # shorter bursts (a cough, a click) are ignored
+    end_silence_s: float = 0.5  # this much silence ends the utterance
+    max_utterance_s: float = 12.0  # nobody speaks longer to a receptionist; cut there
+    pre_roll_s: float = 0.3  # audio kept from before the detected start
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A finished stretch of speech."""
+
+    audio: np.ndarray  # float32, 16 kHz, including pre-roll and trailing silence
+    speech_s: float
+    level_dbfs: float  # level of the voiced chunks
+    cut: bool  # ended by max_utterance_s
+
+
+class Endpointer:
+    """Feed float32 16 kHz audio; get Segments back when utterances end."""
+
+    def __init__(self, vad: SileroVad, settings: EndpointSettings = EndpointSettings()):
+        self.vad = vad
+        self.settings = settings
+        self.reset()
+
+    def reset(self) -> None:
+        self.vad.reset()
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._pre = np.zeros(0, dtype=np.float32)
+        self._active = False
+        self._speech: list[np.ndarray] = []
+        self._voiced: list[np.ndarray] = []
+        self._silence = 0
+        self._run = 0  # consecutive voiced chunks before start
+
+    @property
+    def in_speech(self) -> bool:
+        return self._active
+
+    def feed(self, audio: np.ndarray) -> tuple[bool, list[Segment]]:
+        """Returns (speech started during this audio, finished segments)."""
+        s = self.settings
+        started = False
+        done: list[Segment] = []
+        self._pending = np.concatenate([self._pending, audio])
+        pre_roll = int(s.pre_roll_s * RATE)
+        while self._pending.size >= CHUNK:
+            chunk, self._pending = self._pending[:CHUNK], self._pending[CHUNK:]
+            probability = self.vad(chunk)
+            if not self._active:
+                self._pre = np.concatenate([self._pre, chunk])[-(pre_roll + CHUNK * 8):]
+                self._run = self._run + 1 if probability >= s.threshold else 0
+                if self._run * CHUNK / RATE >= s.min_speech_s:
+                    self._active, started = True, True
+                    self._speech = [self._pre.copy()]
+                    self._voiced = [self._pre[-self._run * CHUNK:]]
+                    self._silence = 0
+                continue
+            self._speech.append(chunk)
+            if probability >= s.end_threshold:
+                self._voiced.append(chunk)
+                self._silence = 0
+            else:
+                self._silence += 1
+            length = sum(part.size for part in self._speech) / RATE
+            if self._silence * CHUNK / RATE >= s.end_silence_s or length >= s.max_utterance_s:
+                done.append(self._finish(cut=length >= s.max_utterance_s))
+        return started, done
+
+    def _finish(self, cut: bool) -> Segment:
+        audio = np.concatenate(self._speech)
+        voiced = np.concatenate(self._voiced) if self._voiced else np.zeros(0, dtype=np.float32)
+        segment = Segment(audio=audio, speech_s=voiced.size / RATE, level_dbfs=dbfs(voiced), cut=cut)
+        self._active, self._speech, self._voiced, self._silence, self._run = False, [], [], 0, 0
+        self._pre = np.zeros(0, dtype=np.float32)
+        return segment
+
+    def flush(self) -> list[Segment]:
+        """End any utterance in progress (e.g. at the end of a file)."""
+        if self._active and self._speech:
+            return [self._finish(cut=False)]
+        return []

@@ -1,0 +1,144 @@
+"""Whisper (base, CTranslate2 via faster-whisper): free transcripts and scored expected phrases.
+
+The audio is encoded once; then, from the same encoder output:
+- `language_probs`: Whisper's own Dutch-vs-English estimate (one input among several — on
+  synthetic Dutch it is mostly wrong, see speech-findings),
+- `score`: how well each expected phrase explains the audio (mean log-probability of its tokens
+  under forced alignment) — the speech-to-intent part, which works where free decoding of Dutch fails,
+- `transcribe`: a greedy transcript (temperature 0, bounded length) with guards against the
+  repetition loops and stock phrases Whisper produces on silence or noise.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .models import ModelError, check_whisper
+from .types import Candidate
+
+N_FRAMES = 3000  # Whisper always looks at a 30 s window
+# Stock phrases Whisper says when it hears nothing (subtitle credits and the like).
+HALLUCINATIONS = re.compile(r"(ondertiteling|ondertiteld|bedankt voor het kijken|thanks? for watching|subtitles by|"
+                            r"amara\.org|ik ben de ondertitelaar|www\.|\.com|♪|\[music\]|\[muziek\])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    output: object  # ctranslate2.StorageView of the encoder
+    frames: int  # real (unpadded) feature frames
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    lang: str
+    avg_logprob: float
+    no_speech_prob: float
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: float  # mean log-probability per token (0 is perfect)
+
+
+class WhisperRecogniser:
+    languages = ("nl", "en")
+
+    def __init__(self, model_dir: Path | None = None, threads: int = 2, beam_size: int = 1):
+        from faster_whisper import WhisperModel
+
+        folder = check_whisper() if model_dir is None else Path(model_dir)
+        if not (folder / "model.bin").exists():
+            raise ModelError(f"no Whisper model in {folder}; run `elvie models prepare`")
+        started = time.monotonic()
+        try:
+            self.model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=threads,
+                                      local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - a broken model must be a clear start-up error
+            raise ModelError(f"the Whisper model in {folder} cannot be loaded ({type(exc).__name__}: {exc}); "
+                             "delete the folder and run `elvie models prepare`") from None
+        self.load_seconds = time.monotonic() - started
+        self.tokenizer = self.model.hf_tokenizer
+        self.beam_size = beam_size
+        self._lock = threading.Lock()  # CTranslate2 calls from one thread at a time
+        self._ids = {name: self.tokenizer.token_to_id(name) for name in
+                     ("<|startoftranscript|>", "<|transcribe|>", "<|notimestamps|>", "<|startofprev|>",
+                      "<|nl|>", "<|en|>")}
+
+    def _prefix(self, lang: str) -> list[int]:
+        return [self._ids["<|startoftranscript|>"], self.tokenizer.token_to_id(f"<|{lang}|>"),
+                self._ids["<|transcribe|>"], self._ids["<|notimestamps|>"]]
+
+    def encode(self, audio: np.ndarray) -> Encoded:
+        features = self.model.feature_extractor(audio.astype(np.float32))
+        frames = min(features.shape[-1], N_FRAMES)
+        if features.shape[-1] < N_FRAMES:
+            features = np.pad(features, ((0, 0), (0, N_FRAMES - features.shape[-1])))
+        else:
+            features = features[:, :N_FRAMES]
+        with self._lock:
+            output = self.model.encode(features)
+        return Encoded(output=output, frames=frames, seconds=audio.size / 16000)
+
+    def language_probs(self, encoded: Encoded) -> dict[str, float]:
+        with self._lock:
+            pairs = self.model.model.detect_language(encoded.output)[0]
+        probs = {token.strip("<|>"): p for token, p in pairs if token.strip("<|>") in self.languages}
+        total = sum(probs.values()) or 1.0
+        return {lang: probs.get(lang, 0.0) / total for lang in self.languages}
+
+    def score(self, encoded: Encoded, candidates: list[Candidate] | tuple[Candidate, ...]) -> list[Scored]:
+        """Each candidate's fit to the audio, best first."""
+        scored = []
+        with self._lock:
+            for candidate in candidates:
+                tokens = self.tokenizer.encode(" " + candidate.text.strip(), add_special_tokens=False).ids
+                if not tokens:
+                    continue
+                result = self.model.model.align(encoded.output, self._prefix(candidate.lang), [tokens],
+                                                encoded.frames)
+                probs = np.clip(np.asarray(result[0].text_token_probs, dtype=np.float64), 1e-9, 1.0)
+                scored.append(Scored(candidate, float(np.mean(np.log(probs)))))
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def transcribe(self, encoded: Encoded, lang: str, prompt: str | None = None) -> Transcript:
+        prefix = self._prefix(lang)
+        if prompt:
+            prompt_ids = self.tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids[-120:]
+            prefix = [self._ids["<|startofprev|>"]] + prompt_ids + prefix
+        max_tokens = int(12 + encoded.seconds * 6)
+        with self._lock:
+            result = self.model.model.generate(encoded.output, [prefix], beam_size=self.beam_size,
+                                               max_length=len(prefix) + max_tokens, return_scores=True,
+                                               return_no_speech_prob=True, no_repeat_ngram_size=3,
+                                               suppress_blank=True)[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.token_to_id("<|endoftext|>")]
+        text = self.tokenizer.decode(tokens).strip()
+        avg_logprob = float(result.scores[0]) if result.scores else -10.0  # CTranslate2 normalises by length
+        if self._hallucinated(text):
+            text = ""
+        return Transcript(text=text, lang=lang, avg_logprob=avg_logprob, no_speech_prob=float(result.no_speech_prob))
+
+    @staticmethod
+    def _hallucinated(text: str) -> bool:
+        if not text:
+            return False
+        if HALLUCINATIONS.search(text):
+            return True
+        data = text.encode("utf-8")
+        if len(data) > 24 and len(data) / len(zlib.compress(data)) > 2.4:  # repetition loop
+            return True
+        words = text.lower().split()
+        return len(words) >= 6 and len(set(words)) <= len(words) / 3
