@@ -70,8 +70,8 @@ async def start_engine(settings: StackSettings, stack: StackUrls, engine_setting
     await site.start()
     port = runner.addresses[0][1] if runner.addresses else settings.engine_port
     await engine.start()
-    content.watch(lambda new, problems: engine.loop.call_soon_threadsafe(
-        engine.tablet.update) if engine.loop else None)
+    content.watch(lambda new, problems: engine.loop.call_soon_threadsafe(engine.content_changed, problems)
+                  if engine.loop else None)
     body.tablet_url = f"http://{settings.tablet_host}:{port}/tablet/"
     try:
         await asyncio.to_thread(body.start, engine.robot_event, ear.feed if ear is not None else None, True,

@@ -20,6 +20,7 @@ from .state import Spoken, StateStore, append_bounded
 
 log = logging.getLogger(__name__)
 
+HEARD_EVENT = "Elvie/Heard"
 TOUCH_EVENTS = ("FrontTactilTouched", "MiddleTactilTouched", "RearTactilTouched", "HandLeftBackTouched",
                 "HandRightBackTouched", "LeftBumperPressed", "RightBumperPressed", "BackBumperPressed")
 PERSON_EVENTS = ("ALBasicAwareness/HumanTracked", "ALBasicAwareness/HumanLost", "EngagementZones/PersonApproached")
@@ -81,6 +82,9 @@ class ALMemory:
             subscriber = self._subscribers.get(name)
         self._state.update(lambda s: append_bounded(s.events, {"name": name, "value": _jsonable(value),
                                                                "time": time.time()}))
+        if name == HEARD_EVENT:  # what the engine understood from the microphone: into the conversation log
+            self._state.update(lambda s: append_bounded(s.log, {"who": "visitor", "text": f"(heard) {value}",
+                                                                "time": time.time()}))
         if subscriber is not None:
             subscriber.signal(value)
 

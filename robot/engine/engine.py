@@ -14,6 +14,7 @@ supervisor restarts it; if the robot is lost, the tablet keeps working until it 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -84,6 +85,7 @@ class Engine:
         self._tasks: list[asyncio.Task] = []
         self._end_at: float | None = None
         self._turn_started = time.monotonic()
+        self._speech_ended: float | None = None
         self.turn_listeners: list[Callable[[TurnResult], None]] = []
         self.robot_connected = False
 
@@ -91,6 +93,8 @@ class Engine:
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.tablet.reset(self.settings.default_lang, self.conversation.id)
+        if self.ear:
+            self.ear.expect(None, None, None)
         self._tasks.append(asyncio.create_task(self._watch_idle(), name="idle-watch"))
 
     async def stop(self) -> None:
@@ -138,6 +142,21 @@ class Engine:
         assert self.loop is not None
         return asyncio.run_coroutine_threadsafe(self.handle(item), self.loop)
 
+    def content_changed(self, problems) -> None:
+        """Hosts edited the content: refresh the tablet; report problems (log, simulator UI via ALMemory)."""
+        self.tablet.update()
+        if problems:
+            log.error("content problems (the last good content stays in use):\n%s",
+                      "\n".join(str(p) for p in problems))
+        message = json.dumps([str(p) for p in problems])
+        asyncio.ensure_future(self._body_call("publish", "Elvie/ContentProblems", message))
+
+    def heard_speech_start(self) -> None:
+        """The visitor started speaking: show it (the eyes and the tablet say 'listening')."""
+        if not self._turn_lock.locked():
+            self.tablet.update(indicator="listening")
+        self.conversation.last_activity = time.monotonic()
+
     def interrupt(self) -> None:
         """A touch interrupts Elvie's speech."""
         if self._speaking:
@@ -172,6 +191,7 @@ class Engine:
 
     async def _turn(self, item: Input) -> TurnResult:
         self._turn_started = time.monotonic()
+        self._speech_ended = getattr(item, "ended_at", None)
         conv = self.conversation
         content = self.content.current
         kind = _input_kind(item)
@@ -187,6 +207,8 @@ class Engine:
             await self._body_call("engage", True)
         lang = conv.lang or self.settings.default_lang
         result.lang = lang
+        if isinstance(item, TextInput) and item.source == "speech":
+            asyncio.ensure_future(self._body_call("publish", "Elvie/Heard", result.heard or ""))
         self.tablet.update(indicator="thinking", lang=lang, warning="",
                            **({"heard": result.heard or "", "heard_source": metadata.get("source", "")}
                               if result.heard is not None else {}))
@@ -313,6 +335,9 @@ class Engine:
             if first_word is None:
                 first_word = time.monotonic()
                 result.timings_ms["first_word"] = round((first_word - self._turn_started) * 1000, 1)
+                if self._speech_ended is not None:
+                    result.timings_ms["end_of_speech_to_first_word"] = round(
+                        (first_word - self._speech_ended) * 1000, 1)
             spoken = await self._body_call("speak", message.text, message.lang, message.gesture)
             self._speaking = False
             if spoken is not False:
@@ -330,7 +355,7 @@ class Engine:
             return
         expect = next((t["expect"] for t in reversed(traces) if t.get("expect")), None)
         try:
-            self.ear.expect(slots.get("expecting"), expect, self.conversation.lang or self.settings.default_lang)
+            self.ear.expect(slots.get("expecting"), expect, self.conversation.lang)
         except Exception:  # noqa: BLE001 - a biasing problem must not break the turn
             log.exception("could not set the speech expectation")
 
@@ -366,7 +391,7 @@ class Engine:
         lang = self.settings.default_lang
         if self.ear:
             self.ear.reset()
-            self.ear.expect(None, None, lang)
+            self.ear.expect(None, None, None)  # a new visitor: either language
         self.tablet.reset(lang, self.conversation.id)
         await self._body_call("engage", False)
         await self._body_call("eyes", "idle")

@@ -20,6 +20,7 @@ class TextInput:
     confidence: float | None = None
     intent: str | None = None  # set when speech matched an expected phrase
     entities: dict[str, Any] = field(default_factory=dict)
+    ended_at: float | None = None  # monotonic time the visitor stopped speaking
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,19 @@ NAME_TEMPLATES = {"nl": ("mijn naam is {name}", "{name}"), "en": ("my name is {n
 
 @dataclass(frozen=True)
 class UnderstandingSettings:
-    accept_score: float = -1.3  # mean token log-probability an expected phrase needs
-    strong_score: float = -0.55  # so good that no margin is needed
-    margin: float = 0.6  # how much better than the best phrase with another meaning
-    name_accept_score: float = -1.6
+    accept_score: float = -2.3  # mean token log-probability an expected phrase needs
+    strong_score: float = -0.8  # so good that no margin is needed
+    margin: float = 0.8  # how much better than the best phrase with another meaning
+    agree_score: float = -3.5  # a phrase the free transcript also says needs only this
+    name_accept_score: float = -2.0
     too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
     min_transcript_logprob: float = -1.4  # weaker transcripts are treated as "no words"
     max_no_speech_prob: float = 0.6
     whisper_lang_weight: float = 0.5  # how much Whisper's own language estimate counts
+
+
+def _plain(text: str) -> str:
+    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch in " '").split())
 
 
 def _meaning(candidate: Candidate) -> tuple:
@@ -79,6 +84,12 @@ class Understanding:
         prompt = ", ".join(expectation.hotwords) if expectation.hotwords else None
         transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
+        agreed = self._agreeing(scored, transcript.text)
+        if agreed is not None:
+            return Utterance(text=agreed.candidate.text, lang=agreed.candidate.lang,
+                             confidence=round(min(1.0, math.exp(agreed.score)), 3), intent=agreed.candidate.intent,
+                             entities=dict(agreed.candidate.entities),
+                             alternatives=((transcript.text, round(transcript.avg_logprob, 3)),), timings=timings)
         if transcript.empty or transcript.avg_logprob < s.min_transcript_logprob or (
                 transcript.no_speech_prob > s.max_no_speech_prob and transcript.avg_logprob < -0.8):
             return NotHeard("no_words")
@@ -111,6 +122,16 @@ class Understanding:
         margin = best.score - other.score if other is not None else 9.0
         if best.score >= s.strong_score or (best.score >= s.accept_score and margin >= s.margin):
             return best, round(min(1.0, math.exp(best.score)), 3)
+        return None
+
+    def _agreeing(self, scored: list[Scored], transcript: str) -> Scored | None:
+        """An expected phrase that the free transcript also says (and the audio does not contradict)."""
+        said = _plain(transcript)
+        if not said:
+            return None
+        for item in scored:
+            if item.score >= self.settings.agree_score and fuzz.ratio(_plain(item.candidate.text), said) >= 88:
+                return item
         return None
 
     def _language(self, scored: list[Scored], whisper_probs: dict[str, float], text: str | None,

@@ -53,6 +53,16 @@ class Scored:
     score: float  # mean log-probability per token (0 is perfect)
 
 
+def whisper_style(text: str) -> str:
+    """Write a phrase the way Whisper writes what it hears ('ja dat klopt' -> 'Ja dat klopt.'):
+    scores of lowercase, unpunctuated phrases are far worse for the same audio."""
+    text = " ".join(text.split())
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".?!" else text + "."
+
+
 class WhisperRecogniser:
     languages = ("nl", "en")
 
@@ -104,7 +114,7 @@ class WhisperRecogniser:
         scored = []
         with self._lock:
             for candidate in candidates:
-                tokens = self.tokenizer.encode(" " + candidate.text.strip(), add_special_tokens=False).ids
+                tokens = self.tokenizer.encode(" " + whisper_style(candidate.text), add_special_tokens=False).ids
                 if not tokens:
                     continue
                 result = self.model.model.align(encoded.output, self._prefix(candidate.lang), [tokens],

@@ -22,6 +22,10 @@ function render(s) {
   $("base").textContent = String(s.base_moves.length);
   $("audio").textContent = s.audio_subscribers.length ? "listening: " + s.audio_subscribers.join(", ") : "off";
   $("eyes").style.background = s.leds.FaceLeds || "#ffffff";
+  const report = [...s.events].reverse().find((e) => e.name === "Elvie/ContentProblems");
+  const problems = report ? JSON.parse(report.value || "[]") : [];
+  $("problems").hidden = problems.length === 0;
+  $("problems").textContent = problems.length ? "Content problems (Elvie keeps the last good version):\n" + problems.join("\n") : "";
   const log = $("log"); log.textContent = "";
   for (const item of s.log.slice(-60)) {
     const li = document.createElement("li"); li.className = item.who;

@@ -1,0 +1,74 @@
+"""The engine's ear: connects the speech pipeline to the conversation.
+
+Microphone buffers from the robot go in (`feed`, on NAOqi's thread); recognised speech comes out
+as TextInput turns (with the expected phrase's intent when one was accepted), and "I heard
+something but no words / too quietly" as NotHeardInput. The engine tells the ear what it expects
+next and in which language, and mutes it while Elvie speaks.
+"""
+from __future__ import annotations
+
+import logging
+
+from robot.speech.pipeline import SpeechPipeline, SpeechSettings
+from robot.speech.types import NotHeard, Recognised, SpeechError, SpeechEvent, SpeechStarted
+
+from .expectations import build
+from .inputs import NotHeardInput, TextInput
+
+log = logging.getLogger(__name__)
+
+
+class Ear:
+    def __init__(self, pipeline: SpeechPipeline):
+        self.pipeline = pipeline
+        self.engine = None
+
+    @classmethod
+    def create(cls, settings: SpeechSettings = SpeechSettings()) -> "Ear":
+        ear = cls.__new__(cls)
+        ear.engine = None
+        ear.pipeline = SpeechPipeline(ear._on_event, settings)  # loads the models: fails clearly at start-up
+        return ear
+
+    def attach(self, engine) -> None:
+        self.engine = engine
+        self.pipeline.start()
+
+    def close(self) -> None:
+        self.pipeline.stop()
+
+    # -- from the robot (NAOqi's thread): never block
+    def feed(self, pcm: bytes) -> None:
+        self.pipeline.feed(pcm)
+
+    # -- from the engine
+    def mute(self) -> None:
+        self.pipeline.mute()
+
+    def unmute(self, tail_s: float) -> None:
+        self.pipeline.unmute(tail_s)
+
+    def reset(self) -> None:
+        self.pipeline.reset()
+
+    def expect(self, expecting: str | None, details: dict | None, lang: str | None) -> None:
+        content = self.engine.content.current if self.engine is not None else None
+        languages = tuple(content.languages) if content is not None else ("nl", "en")
+        self.pipeline.set_expectation(build(expecting, details, lang, languages, content))
+        self.pipeline.set_language(lang)
+
+    # -- from the pipeline's thread
+    def _on_event(self, event: SpeechEvent) -> None:
+        engine = self.engine
+        if engine is None or engine.loop is None:
+            return
+        if isinstance(event, SpeechStarted):
+            engine.loop.call_soon_threadsafe(engine.heard_speech_start)
+        elif isinstance(event, Recognised):
+            u = event.utterance
+            engine.submit_threadsafe(TextInput(text=u.text, source="speech", lang=u.lang, confidence=u.confidence,
+                                               intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at))
+        elif isinstance(event, NotHeard):
+            engine.submit_threadsafe(NotHeardInput(reason=event.reason))
+        elif isinstance(event, SpeechError):
+            log.error("speech: %s", event.message)

@@ -1,0 +1,58 @@
+"""Speech models: prepared idempotently, checked at start-up, added from a zip or folder."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+
+from robot.speech.models import (ModelError, add_vosk, check_vosk, check_whisper, installed_vosk_languages,
+                                 prepare_whisper, whisper_dir)
+
+
+def test_prepare_is_idempotent_and_checked():
+    folder = prepare_whisper()
+    assert (folder / "model.bin").stat().st_size == 145_217_532
+    assert prepare_whisper() == folder  # a second run leaves it alone
+
+
+def test_a_missing_or_broken_model_is_a_clear_start_up_error(tmp_path):
+    with pytest.raises(ModelError, match="run `elvie models prepare`"):
+        check_whisper(tmp_path)
+    (tmp_path / "whisper-base").mkdir()
+    (tmp_path / "whisper-base" / "model.bin").write_bytes(b"truncated")
+    with pytest.raises(ModelError, match="is broken"):
+        check_whisper(tmp_path)
+    from robot.speech.whisper_engine import WhisperRecogniser
+    with pytest.raises(ModelError):
+        WhisperRecogniser(tmp_path / "whisper-base")
+
+
+def test_add_vosk_from_a_zip_and_from_a_folder(tmp_path):
+    model = tmp_path / "vosk-model-small-xx-0.1"
+    (model / "am").mkdir(parents=True)
+    (model / "conf").mkdir()
+    (model / "am" / "final.mdl").write_bytes(b"x")
+    archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in model.rglob("*"):
+            zipped.write(path, path.relative_to(tmp_path))
+    root = tmp_path / "models"
+    root.mkdir()
+    assert add_vosk(archive, "nl", root) == root / "vosk" / "nl"
+    assert add_vosk(model, "en", root).exists()
+    assert installed_vosk_languages(root) == ["en", "nl"]
+    assert check_vosk("nl", root)
+    with pytest.raises(ModelError, match="does not look like a Vosk model"):
+        add_vosk(tmp_path / "models" / "vosk" / "nl" / "am", "de", root)
+    with pytest.raises(ModelError, match="add-vosk"):
+        check_vosk("fr", root)
+
+
+def test_elvie_models_cli(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "robot.cli", "models", "add-vosk", str(tmp_path / "nope.zip"),
+                          "--lang", "nl"], capture_output=True, text=True)
+    assert run.returncode == 1 and "does not exist" in run.stderr
