@@ -479,6 +479,10 @@ def load_content(root: Path | None = None) -> Content:
             tablet[lang] = (src, _tablet(check, src, lang))
     _cross_language(check, responses, "response")
     _cross_language(check, tablet, "tablet text")
+    for lang, (src, labels) in tablet.items():  # every screen has a heading in every language
+        for screen in SCREENS:
+            if f"heading_{screen}" not in labels:
+                check.add(src, (), f"tablet text 'heading_{screen}' (the heading of screen '{screen}') is missing")
     problems += check.problems
     if problems or locations is None or hours is None:
         if not problems:
