@@ -122,11 +122,12 @@ class LocalElvie:
             async with http.post(url, json={"button": button, "value": value}) as response:
                 return await response.json()
 
-    async def sensor(self, name: str, wait_s: float = SENSOR_WAIT_S) -> dict:
+    async def sensor(self, name: str, wait_s: float = SENSOR_WAIT_S, times: int = 1) -> dict:
         if self.robot is None:
             raise ConfigError("sensor turns need the virtual Pepper")
         self._drain()
-        await asyncio.to_thread(self.robot.sensor, name)
+        for _ in range(times):
+            await asyncio.to_thread(self.robot.sensor, name)
         return await self.next_result(wait_s, kind="sensor")
 
     async def audio(self, pcm: bytes, wait_s: float | None = None) -> dict:

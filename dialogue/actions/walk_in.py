@@ -49,7 +49,9 @@ class ActionWalkIn(ElvieAction):
 
         content = turn.content
         key = turn.entity("service")
-        service = content.services.get(key) if key else service_from_text(content, turn.text)
+        service = content.services.get(key) if key else None
+        if service is None:  # an unknown surface form, or a service hosts added without new training data
+            service = service_from_text(content, key or "") or service_from_text(content, turn.text)
         if service is None:
             turn.say("utter_not_understood", example=content.tablet[turn.lang].get("example_walk_in_service", ""))
             turn.expect("walk_in_service", services=[s["name"] for s in walk_in_services(content, turn.lang)])

@@ -77,7 +77,7 @@ async def _play(elvie, turn: ScriptTurn) -> dict:
             return await elvie.touch(turn.value)
         return await elvie.touch(turn.value["button"], turn.value.get("value"))
     if turn.kind == "sensor":
-        return await elvie.sensor(turn.value)
+        return await elvie.sensor(turn.value["name"], times=turn.value["times"])
     if turn.kind == "audio":
         from robot.speech.audio import read_wav
         return await elvie.audio(read_wav(Path(turn.value)))

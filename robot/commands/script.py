@@ -9,6 +9,7 @@
       - touch: "yes"              # a tablet button id, or {button: name, value: "Jan de Vries"}
       - audio: clips/x.wav        # 16 kHz mono WAV through the speech pipeline
       - sensor: head_touch        # a robot sensor event (also: push, person_arrives, person_leaves)
+      - sensor: {name: head_front, times: 6}   # a burst of touches (rough handling)
       - wait: 2                   # seconds without input
 
 `expect` (optional, per turn): intent, screen, lang, responses (list, in order), say_contains
@@ -88,9 +89,15 @@ def load_script(path: Path) -> Script:
         for key in expect:
             if key not in EXPECT_KEYS:
                 problems.append(source.problem(("turns", i, "expect", key), f"unknown expectation '{key}'"))
-        if kind == "sensor" and value not in SENSOR_NAMES:
-            problems.append(source.problem(("turns", i, kind), f"unknown sensor '{value}'; use one of "
-                                           + ", ".join(SENSOR_NAMES)))
+        if kind == "sensor":
+            name = value.get("name") if isinstance(value, dict) else value
+            times = value.get("times", 1) if isinstance(value, dict) else 1
+            if name not in SENSOR_NAMES:
+                problems.append(source.problem(("turns", i, kind), f"unknown sensor '{name}'; use one of "
+                                               + ", ".join(SENSOR_NAMES)))
+            if not isinstance(times, int) or not 1 <= times <= 50:
+                problems.append(source.problem(("turns", i, kind), "times must be a whole number from 1 to 50"))
+            value = {"name": name, "times": times}
         if kind == "audio":
             clip = (path.parent / str(value)).resolve()
             if not clip.exists():
