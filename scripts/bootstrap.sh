@@ -10,7 +10,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-VENV="$ROOT/.venv"
+VENV="${ELVIE_VENV:-$ROOT/.venv}"  # ELVIE_VENV: another place (e.g. to time a fresh set-up)
 LOCK="$ROOT/requirements.lock"
 UV_VERSION="0.13.8"
 

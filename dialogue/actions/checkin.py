@@ -15,7 +15,7 @@ from dialogue.appointments import AppointmentInfo
 
 from .base import ElvieAction, Turn
 from .lookup import ask_name
-from .qmatic_calls import forget_appointments, qmatic_failed, traced
+from .qmatic_calls import CHECK_IN_DEADLINE_S, forget_appointments, qmatic_failed, traced
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
     waiting = area.waiting(turn.lang) if area else ""
     try:
         with traced(turn) as client:
-            visit = client.arrive(info.id)
+            visit = client.arrive(info.id, deadline_s=CHECK_IN_DEADLINE_S)
     except QmaticAlreadyArrived:
         turn.say("utter_already_checked_in_no_ticket", waiting=waiting)
         turn.note(outcome="already_arrived")

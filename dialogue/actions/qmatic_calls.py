@@ -18,6 +18,10 @@ from .base import Turn
 log = logging.getLogger(__name__)
 
 APPOINTMENTS_TTL_S = 15.0  # today's list is fetched at most this often (Qmatic's own clients poll every 15 s)
+# Elvie apologises within 3 s when Qmatic is slow or down: each call the dialogue makes is bounded.
+LOOKUP_DEADLINE_S = 2.5  # reading (retries included)
+CHECK_IN_DEADLINE_S = 1.8  # creating a visit; finding out what happened after a timeout takes ~1 s more
+QUIET_DEADLINE_S = 0.8  # background reads that only improve recognition
 _cache_lock = threading.Lock()
 _cache: dict[str, tuple[float, list]] = {}
 
@@ -67,10 +71,13 @@ def appointments_today(turn: Turn, quiet: bool = False) -> list | None:
         if cached and time.monotonic() - cached[0] < APPOINTMENTS_TTL_S:
             return cached[1]
     appointments: list = []
+    # One budget for all branches; a quiet call (names to help speech recognition) may not hold up a question.
+    end = time.monotonic() + (QUIET_DEADLINE_S if quiet else LOOKUP_DEADLINE_S)
     try:
         with traced(turn) as client:
             for branch in branches:
-                appointments += client.todays_appointments(branch_id=branch)
+                appointments += client.todays_appointments(branch_id=branch,
+                                                           deadline_s=max(0.1, end - time.monotonic()))
     except QmaticError as exc:
         if not quiet:
             qmatic_failed(turn, exc)
@@ -91,7 +98,7 @@ def find_by_reference(turn: Turn, code: str):
 
     try:
         with traced(turn) as client:
-            return client.find_by_reference(code), False
+            return client.find_by_reference(code, deadline_s=LOOKUP_DEADLINE_S), False
     except QmaticNotFound:
         return None, False
     except QmaticError as exc:

@@ -7,7 +7,7 @@ import re
 from dialogue.content.model import Content, Service
 
 from .base import ElvieAction, Turn
-from .qmatic_calls import qmatic_failed, traced
+from .qmatic_calls import CHECK_IN_DEADLINE_S, qmatic_failed, traced
 
 
 class ActionNoAppointment(ElvieAction):
@@ -75,7 +75,7 @@ class ActionWalkIn(ElvieAction):
         turn.note(service_name=name)
         try:
             with traced(turn) as client:
-                visit = client.walk_in(service.qmatic_service_ids[0])
+                visit = client.walk_in(service.qmatic_service_ids[0], deadline_s=CHECK_IN_DEADLINE_S)
         except QmaticError as exc:
             qmatic_failed(turn, exc)
             return

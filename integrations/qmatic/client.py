@@ -254,7 +254,7 @@ class QmaticClient:
     def _arrival_after_timeout(self, appointment_id: int, original: QmaticError) -> Visit:
         """The arrive POST timed out: did it create a visit? Look, never post again."""
         try:
-            appointment = self.appointment(appointment_id, deadline_s=self.config.timeout_s)
+            appointment = self.appointment(appointment_id, deadline_s=self.config.verify_timeout_s)
         except QmaticError:
             raise QmaticVisitUncertain("check-in outcome unknown: Qmatic did not answer") from original
         if appointment.status == "CREATED":
@@ -295,7 +295,7 @@ class QmaticClient:
         """A visit from the branch's visit list (mobile connector D6), by a predicate on its status record."""
         try:
             data = self._get("visits", "/branches/{branch}/visits", {"branch": self.config.branch_id},
-                             base=self._mobile(), deadline=_Deadline(self.config.timeout_s))
+                             base=self._mobile(), deadline=_Deadline(self.config.verify_timeout_s))
         except QmaticError:
             return None
         for visit_id, status in (data or {}).items() if isinstance(data, dict) else []:
@@ -308,12 +308,12 @@ class QmaticClient:
     def _find_marked_visit(self, marker: str) -> Visit | None:
         """A walk-in visit by its marker parameter, from the queues' full visit lists (D5)."""
         try:
+            deadline = _Deadline(self.config.verify_timeout_s * 2)
             queues = self._get("queues", "/servicepoint/branches/{branch}/queues/", {"branch": self.config.branch_id},
-                               deadline=_Deadline(self.config.timeout_s))
+                               deadline=deadline)
             for queue in queues or []:
                 visits = self._get("queue_visits", "/servicepoint/branches/{branch}/queues/{queue}/visits/full",
-                                   {"branch": self.config.branch_id, "queue": int(queue["id"])},
-                                   deadline=_Deadline(self.config.timeout_s))
+                                   {"branch": self.config.branch_id, "queue": int(queue["id"])}, deadline=deadline)
                 for visit in visits or []:
                     if (visit.get("parameterMap") or {}).get(MARKER_PARAMETER) == marker:
                         return visit_from_json(visit)

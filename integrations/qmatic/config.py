@@ -41,6 +41,7 @@ class QmaticConfig:
     calendar_path: str = "/calendar-backend/api/v1"  # publicid lookups (through the gateway: /rest/calendar-backend/api/v1)
     mobile_path: str = "/qsystem/mobile/rest/v2"  # queue position (D6)
     timeout_s: float = 5.0
+    verify_timeout_s: float = 1.0  # after a check-in POST timed out: how long to look for its outcome
     get_retries: int = 3
     retry_backoff_s: float = 0.5
     verify_tls: bool | str = True
@@ -81,7 +82,7 @@ class QmaticConfig:
             values["branch_id"] = int(values["branch_id"])
             if values.get("entry_point_id") is not None:
                 values["entry_point_id"] = int(values["entry_point_id"])
-            for name in ("timeout_s", "retry_backoff_s"):
+            for name in ("timeout_s", "retry_backoff_s", "verify_timeout_s"):
                 if name in values:
                     values[name] = float(values[name])
         except KeyError:

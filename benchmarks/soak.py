@@ -1,0 +1,77 @@
+"""Soak: many scripted check-ins through the full stack while Qmatic misbehaves at random.
+
+Each conversation greets, gives a name, confirms, answers the document questions and says
+goodbye; before it, a random fault (or none) is set on a random Qmatic operation. Afterwards the
+emulator's state is compared with what Elvie told the visitor:
+- a check-in is *lost* when a visit exists but the visitor was neither given its number nor sent to
+  reception, or when Elvie announced a number that Qmatic does not have;
+- a *double* check-in is two visits for one appointment;
+- a *crash* is a turn that failed inside the engine (apart from the dialogue being unreachable),
+  or a process that died.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+
+from robot.engine.engine import EngineSettings
+from robot.harness import LocalElvie
+
+from .stack import check_in, day_fixture, process_rss_mb, shared_stack
+
+FAULTS = [None] * 6 + ["http_500", "http_503", "timeout", "refuse", "malformed_json", "latency", "auth_failure"]
+OPERATIONS = ["arrive", "appointments", "appointment", "entry_point", "visits"]
+
+
+async def _soak(quick: bool) -> dict:
+    conversations = 60 if quick else 500
+    rng = random.Random(2026)
+    lost = doubles = crashes = faults_injected = 0
+    started = time.monotonic()
+    async with shared_stack() as (settings, supervisor):
+        async with LocalElvie(settings, EngineSettings(goodbye_screen_s=0.05), time_scale=0.005) as elvie:
+            await elvie.seed_qmatic(day_fixture(conversations))
+            rss_start = process_rss_mb(supervisor)
+            for i in range(conversations):
+                kind = rng.choice(FAULTS)
+                if kind:
+                    faults_injected += 1
+                    fault = {"endpoint": rng.choice(OPERATIONS), "kind": kind, "times": rng.randint(1, 2)}
+                    if kind == "timeout":
+                        fault.update(seconds=3, commit=rng.random() < 0.5)
+                    if kind == "latency":
+                        fault["ms"] = rng.choice([300, 1500, 4000])
+                    await elvie.qmatic_admin("POST", "faults", fault)
+                turns = await check_in(elvie, i)
+                await elvie.qmatic_admin("DELETE", "faults")
+                crashes += sum(1 for t in turns if t.error not in (None, "dialogue_unavailable"))
+                state = await elvie.qmatic_admin("GET", "state")
+                visits = [v for v in state["visits"] if v.get("appointmentId") == 5000 + i]
+                ticket = next((t.ticket for t in turns if t.ticket), None)
+                sent_to_reception = any(t.handover for t in turns)
+                if len(visits) > 1:
+                    doubles += 1
+                if visits and not ticket and not sent_to_reception:
+                    lost += 1
+                if ticket and ticket not in [v["ticketId"] for v in visits]:
+                    lost += 1
+            rss_end = process_rss_mb(supervisor)
+        dead = sum(1 for child in supervisor.children.values() if child.restarts or child.process.poll() is not None)
+    result = {"soak_conversations": conversations, "soak_faults_injected": faults_injected,
+              "soak_checkins_lost": lost, "soak_double_checkins": doubles, "soak_crashes": crashes + dead,
+              "soak_duration_s": round(time.monotonic() - started, 1)}
+    for name in rss_start:
+        key = name.lower().replace(" ", "_")
+        result[f"soak_memory_growth_{key}_mb"] = round(rss_end.get(name, 0) - rss_start[name], 1)
+    return result
+
+
+def run(quick: bool = False) -> dict:
+    return asyncio.run(_soak(quick))
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
