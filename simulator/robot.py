@@ -60,7 +60,8 @@ class ElvieSimulator:
     def typeText(self, text):
         self._robot.type_text(text)
 
-    def feedAudio(self, pcm):
+    @qi.bind(qi.Void, [qi.Buffer])
+    def feedAudio(self, pcm):  # noqa: N802 - a qi method name
         self._robot.microphone.feed(bytes(pcm))
 
     def snapshot(self):

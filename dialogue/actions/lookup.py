@@ -10,7 +10,7 @@ from dialogue.times import closest, join_words, minutes_of, parse_times, say_tim
 
 from .base import ElvieAction, Turn
 from .routing import hand_over
-from .qmatic_calls import appointments_today, find_by_reference, sensitive
+from .qmatic_calls import appointments_today, cache_age, find_by_reference, sensitive
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,18 @@ NAME_FILLERS = re.compile(
     r"the name is|name is|this is)\s+)?", re.IGNORECASE)
 
 
+NAME_AFTER = re.compile(r"\b(?:mijn naam is|ik ben|ik heet|de naam is|op naam van|onder de naam|my name is|i am|i'm|"
+                        r"under the name|the name is|name is)\s+(.+)$", re.IGNORECASE)
+
+
+def name_in_sentence(text: str) -> str | None:
+    """'ik heb een afspraak op naam van Katarzyna Nowak' -> 'Katarzyna Nowak' (when the NLU found no name)."""
+    found = NAME_AFTER.search(text.strip())
+    return found.group(1).strip(" .,!?") if found else None
+
+
 def name_from(turn: Turn) -> str:
-    name = turn.entity("person_name")
+    name = turn.entity("person_name") or name_in_sentence(turn.text)
     if name:
         return name
     return NAME_FILLERS.sub("", turn.text).strip(" .,!?")
@@ -54,7 +64,7 @@ class ActionCheckInRequest(ElvieAction):
     def act(self, turn: Turn) -> None:
         if turn.entity("booking_code"):
             lookup_booking_code(turn)
-        elif turn.entity("person_name"):
+        elif turn.entity("person_name") or name_in_sentence(turn.text):
             lookup_name(turn)
         else:
             ask_name(turn)
@@ -76,6 +86,13 @@ def lookup_name(turn: Turn) -> None:
         return  # Qmatic failed; already apologised
     sensitive(appointment.display_name for appointment in appointments)
     matches = match_name(query, appointments) if query else []
+    if not matches and query and (cache_age(turn) or 0) > 1.0:
+        # Not in the (briefly cached) list: it may have been booked just now. Look once more.
+        appointments = appointments_today(turn, fresh=True)
+        if appointments is None:
+            return
+        sensitive(appointment.display_name for appointment in appointments)
+        matches = match_name(query, appointments)
     if not matches:
         no_match(turn)
         return

@@ -59,8 +59,9 @@ def qmatic_failed(turn: Turn, error: Exception) -> None:
     turn.expect(None)
 
 
-def appointments_today(turn: Turn, quiet: bool = False) -> list | None:
-    """Today's appointments at this location and the other known locations (cached briefly)."""
+def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> list | None:
+    """Today's appointments at this location and the other known locations (cached briefly;
+    `fresh` skips the cache, e.g. when a name was not found in it)."""
     from integrations.qmatic.errors import QmaticError
 
     branches = [turn.content.locations.here_qmatic_branch_id]
@@ -68,7 +69,7 @@ def appointments_today(turn: Turn, quiet: bool = False) -> list | None:
     key = ",".join(map(str, branches))
     with _cache_lock:
         cached = _cache.get(key)
-        if cached and time.monotonic() - cached[0] < APPOINTMENTS_TTL_S:
+        if cached and time.monotonic() - cached[0] < APPOINTMENTS_TTL_S and not fresh:
             return cached[1]
     appointments: list = []
     # One budget for all branches; a quiet call (names to help speech recognition) may not hold up a question.
@@ -85,6 +86,13 @@ def appointments_today(turn: Turn, quiet: bool = False) -> list | None:
     with _cache_lock:
         _cache[key] = (time.monotonic(), appointments)
     return appointments
+
+
+def cache_age(turn: Turn) -> float | None:
+    """Seconds since today's list was fetched (None: not cached)."""
+    with _cache_lock:
+        entries = list(_cache.values())
+    return time.monotonic() - entries[0][0] if entries else None
 
 
 def forget_appointments() -> None:

@@ -231,6 +231,14 @@ class Engine:
         result.timings_ms["dialogue"] = round((time.monotonic() - t0) * 1000, 1)
         result.intent, result.confidence, result.entities = parsed.intent, parsed.confidence, parsed.entities
         messages, traces = self._split(replies, lang)
+        if not messages and kind in ("say", "touch", "audio") and not traces:
+            # Every visitor turn has an answer; none at all means an action failed (e.g. the action
+            # server is down): apologise rather than stay silent, and let the supervisor look.
+            log.error("the dialogue gave no answer to a visitor turn")
+            result.error = "dialogue_unavailable"
+            if self.on_dialogue_down:
+                self.on_dialogue_down()
+            messages = [self._local_message(content, "utter_dialogue_unavailable", lang)]
         for trace in traces:
             result.qmatic += trace.get("qmatic") or []
             result.ticket = trace.get("ticket") or result.ticket

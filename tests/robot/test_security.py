@@ -1,0 +1,43 @@
+"""Every server binds to 127.0.0.1 by default; exposing the tablet is explicit; secrets stay out of files."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from robot.config import ConfigError, StackSettings, load_settings
+from robot.stack import specs
+
+
+def test_every_child_process_binds_to_loopback(tmp_path):
+    settings = StackSettings()
+    for spec in specs(settings, tmp_path / "model.tar.gz").values():
+        assert spec.host == "127.0.0.1"
+        assert "127.0.0.1" in spec.argv, spec.name
+        assert "0.0.0.0" not in spec.argv
+    assert settings.engine_bind == "127.0.0.1"
+    assert replace(settings, expose_tablet=True).engine_bind == "0.0.0.0"
+
+
+def test_configuration_errors_name_file_and_line(tmp_path, monkeypatch):
+    config = tmp_path / "elvie.yml"
+    config.write_text("engine_port: 8700\nrobot_ulr: tcp://1.2.3.4:9559\n")
+    monkeypatch.setenv("ELVIE_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=r"elvie.yml:2: unknown setting 'robot_ulr'"):
+        load_settings()
+    config.write_text("engine_port: eighty\n")
+    with pytest.raises(ConfigError, match=r"elvie.yml:1: 'engine_port' has an invalid value"):
+        load_settings()
+    config.write_text("engine_port: [8700\n")
+    with pytest.raises(ConfigError, match=r"elvie.yml:\d+: this is not valid YAML"):
+        load_settings()
+
+
+def test_tokens_are_kept_out_of_the_repository():
+    root = Path(__file__).resolve().parents[2]
+    ignored = (root / ".gitignore").read_text()
+    assert "/var/" in ignored and ".env" in ignored
+    import subprocess
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
+    assert not [f for f in tracked if f.startswith("var/") or f.endswith(".env") or f == "elvie.yml"]
