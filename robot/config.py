@@ -64,6 +64,7 @@ class StackSettings:
     speech: bool = True  # listen through the robot's microphone
     speak_aloud: bool = False  # the virtual Pepper speaks with espeak-ng
     speech_time_scale: float = 1.0  # the virtual Pepper's speaking time factor (tests: small)
+    simulator_echo: bool = False  # the virtual Pepper's own voice reaches its microphone (as on the robot)
     control_token: str = field(default_factory=lambda: local_secret("control_token"))
     rasa_token: str = field(default_factory=lambda: local_secret("rasa_token"))
     qmatic_admin_token: str = field(default_factory=lambda: local_secret("qmatic_admin_token"))

@@ -72,6 +72,8 @@ def specs(settings: StackSettings, model: Path) -> dict[str, ChildSpec]:
                      "--qmatic-admin-token", settings.qmatic_admin_token]
         if settings.speak_aloud:
             argv.append("--speak")
+        if settings.simulator_echo:
+            argv.append("--echo")
         result["simulator"] = ChildSpec("virtual Pepper", argv, settings.simulator_ui_port, host, ready_path="/",
                                         ready_timeout_s=30)
     return result

@@ -2,8 +2,9 @@
 
 Built from what she just asked (the dialogue's `expecting` slot and the action's trace) and from
 the intents' own example sentences in the NLU training data — the shortest, most typical ones,
-because scoring costs ~30 ms per phrase. Once the conversation's language is known only that
-language's phrases are scored (plus a way to switch language).
+because scoring costs ~40 ms per phrase. Phrases of both languages are always expected (a visitor may
+switch, and a misjudged first turn must not lock them out), the conversation's language first: scoring
+stops early once one phrase clearly wins.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ NLU_DIR = Path(__file__).resolve().parents[2] / "dialogue" / "data" / "nlu"
 # expecting slot -> (expectation kind, intents whose examples are expected, examples per intent)
 CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
     None: ("open", ("greet", "check_in", "no_appointment", "request_human"), 1),
-    "has_appointment": ("yes_no", ("affirm", "deny"), 2),
+    "has_appointment": ("yes_no", ("affirm", "deny", "check_in", "no_appointment"), 2),
     "confirm": ("yes_no", ("affirm", "deny"), 2),
     "document": ("document", ("affirm", "deny", "missing_document"), 2),
     "name": ("name", (), 0),
@@ -33,12 +34,10 @@ CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
 CORE = {"affirm": {"nl": ["ja", "ja dat klopt"], "en": ["yes", "yes that's right"]},
         "deny": {"nl": ["nee", "nee dat klopt niet"], "en": ["no", "no that's not right"]},
         "missing_document": {"nl": ["nee die heb ik niet"], "en": ["no I don't have it"]},
-        "greet": {"nl": ["hallo elvie", "goedemorgen"], "en": ["hello elvie", "good morning"]},
+        "greet": {"nl": ["hallo", "goedemorgen"], "en": ["hello", "good morning"]},
         "check_in": {"nl": ["ik heb een afspraak"], "en": ["I have an appointment"]},
         "no_appointment": {"nl": ["ik heb geen afspraak"], "en": ["I don't have an appointment"]},
         "request_human": {"nl": ["ik wil een medewerker spreken"], "en": ["I want to talk to a person"]}}
-SWITCH = {"nl": Candidate("can we speak English", "en", "switch_language", {"language": "en"}),
-          "en": Candidate("kunnen we Nederlands praten", "nl", "switch_language", {"language": "nl"})}
 
 
 @lru_cache(maxsize=4)
@@ -70,11 +69,12 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
           content=None) -> Expectation:
     kind, intents, count = CONTEXTS.get(expecting, CONTEXTS[None])
     details = details or {}
-    langs = (lang,) if lang in languages else languages
+    langs = (lang,) + tuple(l for l in languages if l != lang) if lang in languages else languages
     candidates: list[Candidate] = []
-    for language in langs:
-        for intent in intents:
-            candidates += [Candidate(text, language, intent) for text in _intent_phrases(intent, language, count)]
+    for language in langs:  # the most typical phrase of every intent first, then the others
+        phrases = [_intent_phrases(intent, language, count) for intent in intents]
+        for rank in range(max((len(p) for p in phrases), default=0)):
+            candidates += [Candidate(p[rank], language, intent) for intent, p in zip(intents, phrases) if rank < len(p)]
     hotwords: tuple[str, ...] = ()
     if kind == "name":
         hotwords = tuple(n for n in details.get("names") or [] if n)
@@ -90,8 +90,6 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
                 for language in langs:
                     candidates.append(Candidate(_short(service.name(language)), language, "inform_service",
                                                 {"service": service.key}))
-    if lang in SWITCH and kind in ("open", "yes_no"):
-        candidates.append(SWITCH[lang])
     return Expectation(kind=kind, candidates=tuple(candidates), hotwords=hotwords)
 
 

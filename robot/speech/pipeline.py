@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -54,6 +55,11 @@ class SpeechPipeline:
                 from .vosk_engine import VoskRecogniser, VoskUnderstanding
                 self.vosk[lang] = VoskUnderstanding(VoskRecogniser(check_vosk(lang), lang))
         self.endpointer = Endpointer(SileroVad(), settings.endpoint)
+        # Encoding (the slow part of recognition) starts as soon as speech pauses, while the endpointer
+        # waits to see whether the pause is the end: most of it is done by the time the turn ends.
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech-encode")
+        self._early: tuple[int, object] | None = None  # (voiced chunks when started, future Encoded)
+        self.endpointer.on_pause = self._encode_early
         self.expectation: Expectation | None = None
         self.language: str | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=int(settings.queue_seconds * 16000 / 1365) + 1)
@@ -70,8 +76,12 @@ class SpeechPipeline:
         self._thread.start()
         return self
 
+    def _encode_early(self, audio, voiced_chunks: int) -> None:
+        self._early = (voiced_chunks, self._encoder.submit(self.recogniser.encode, audio))
+
     def stop(self) -> None:
         self._stop.set()
+        self._encoder.shutdown(wait=False)
         try:
             self._queue.put_nowait((None, None))
         except queue.Full:
@@ -152,11 +162,19 @@ class SpeechPipeline:
 
     def _understand(self, segment, ended: float) -> SpeechEvent:
         lang = self.language
+        early, self._early = self._early, None
+        encoded = None
+        if early is not None and early[0] == segment.voiced_parts:  # no speech after the pause it was made at
+            try:
+                encoded = early[1].result(timeout=5)
+            except Exception:  # noqa: BLE001 - fall back to encoding now
+                encoded = None
         if lang in self.vosk:
             pcm = (np.clip(segment.audio, -1, 1) * 32767).astype("<i2").tobytes()
             result = self.vosk[lang].understand(pcm, self.expectation)
         else:
-            result = self.understanding.understand(segment.audio, segment.level_dbfs, self.expectation, lang)
+            result = self.understanding.understand(segment.audio, segment.level_dbfs, self.expectation, lang,
+                                                   encoded=encoded)
         if isinstance(result, NotHeard):
             return result
         result = Utterance(**{**result.__dict__, "timings": {**result.timings,

@@ -56,20 +56,23 @@ class Understanding:
         self.detector = detector or LanguageDetector(recogniser.languages)
 
     def understand(self, audio: np.ndarray, level_dbfs: float, expectation: Expectation | None,
-                   conversation_lang: str | None) -> Utterance | NotHeard:
+                   conversation_lang: str | None, encoded=None) -> Utterance | NotHeard:
         s = self.settings
         if level_dbfs < s.too_quiet_dbfs:
             return NotHeard("too_quiet")
         timings: dict[str, float] = {}
         import time
         t0 = time.monotonic()
-        encoded = self.recogniser.encode(audio)
-        timings["encode_ms"] = (time.monotonic() - t0) * 1000
+        if encoded is None:
+            encoded = self.recogniser.encode(audio)
+            timings["encode_ms"] = (time.monotonic() - t0) * 1000
+        else:
+            timings["encode_ms"] = 0.0  # done while the endpointer waited for the end of the pause
         expectation = expectation or Expectation("open")
         scored: list[Scored] = []
         if expectation.candidates:
             t1 = time.monotonic()
-            scored = self.recogniser.score(encoded, expectation.candidates)
+            scored = self.recogniser.score(encoded, expectation.candidates, good_enough=self._clear_winner)
             timings["score_ms"] = (time.monotonic() - t1) * 1000
             accepted = self._accept(scored, conversation_lang)
             if accepted is not None:
@@ -123,6 +126,12 @@ class Understanding:
         if best.score >= s.strong_score or (best.score >= s.accept_score and margin >= s.margin):
             return best, round(min(1.0, math.exp(best.score)), 3)
         return None
+
+    def _clear_winner(self, scored: list[Scored]) -> bool:
+        """Stop scoring early: one phrase fits very well and everything else scored is far behind."""
+        best = max(scored, key=lambda x: x.score)
+        others = [x.score for x in scored if _meaning(x.candidate) != _meaning(best.candidate)]
+        return best.score >= self.settings.strong_score and len(others) >= 2 and best.score - max(others) >= 1.5
 
     def _agreeing(self, scored: list[Scored], transcript: str) -> Scored | None:
         """An expected phrase that the free transcript also says (and the audio does not contradict)."""

@@ -71,6 +71,7 @@ class Segment:
     speech_s: float
     level_dbfs: float  # level of the voiced chunks
     cut: bool  # ended by max_utterance_s
+    voiced_parts: int = 0  # voiced pieces collected (to match an early encoding to its segment)
 
 
 class Endpointer:
@@ -79,7 +80,12 @@ class Endpointer:
     def __init__(self, vad: SileroVad, settings: EndpointSettings = EndpointSettings()):
         self.vad = vad
         self.settings = settings
+        self.on_pause = None  # callable(audio so far, voiced chunk count)
         self.reset()
+
+    @property
+    def voiced_chunks(self) -> int:
+        return len(self._voiced)
 
     def reset(self) -> None:
         self.vad.reset()
@@ -96,7 +102,11 @@ class Endpointer:
         return self._active
 
     def feed(self, audio: np.ndarray) -> tuple[bool, list[Segment]]:
-        """Returns (speech started during this audio, finished segments)."""
+        """Returns (speech started during this audio, finished segments).
+
+        When speech pauses (the first silent chunk), `on_pause(audio so far)` is called: the pipeline
+        uses it to start encoding while the endpointer waits to see whether the silence lasts.
+        """
         s = self.settings
         started = False
         done: list[Segment] = []
@@ -120,6 +130,8 @@ class Endpointer:
                 self._silence = 0
             else:
                 self._silence += 1
+                if self._silence == 1 and self.on_pause is not None:
+                    self.on_pause(np.concatenate(self._speech), len(self._voiced))
             length = sum(part.size for part in self._speech) / RATE
             if self._silence * CHUNK / RATE >= s.end_silence_s or length >= s.max_utterance_s:
                 done.append(self._finish(cut=length >= s.max_utterance_s))
@@ -128,7 +140,8 @@ class Endpointer:
     def _finish(self, cut: bool) -> Segment:
         audio = np.concatenate(self._speech)
         voiced = np.concatenate(self._voiced) if self._voiced else np.zeros(0, dtype=np.float32)
-        segment = Segment(audio=audio, speech_s=voiced.size / RATE, level_dbfs=dbfs(voiced), cut=cut)
+        segment = Segment(audio=audio, speech_s=voiced.size / RATE, level_dbfs=dbfs(voiced), cut=cut,
+                          voiced_parts=len(self._voiced))
         self._active, self._speech, self._voiced, self._silence, self._run = False, [], [], 0, 0
         self._pre = np.zeros(0, dtype=np.float32)
         return segment

@@ -109,11 +109,14 @@ class WhisperRecogniser:
         total = sum(probs.values()) or 1.0
         return {lang: probs.get(lang, 0.0) / total for lang in self.languages}
 
-    def score(self, encoded: Encoded, candidates: list[Candidate] | tuple[Candidate, ...]) -> list[Scored]:
-        """Each candidate's fit to the audio, best first."""
-        scored = []
+    def score(self, encoded: Encoded, candidates: list[Candidate] | tuple[Candidate, ...],
+              good_enough=None) -> list[Scored]:
+        """Each candidate's fit to the audio, best first (`good_enough(scored so far)` may stop early)."""
+        scored: list[Scored] = []
         with self._lock:
             for candidate in candidates:
+                if scored and good_enough is not None and good_enough(scored):
+                    break
                 tokens = self.tokenizer.encode(" " + whisper_style(candidate.text), add_special_tokens=False).ids
                 if not tokens:
                     continue

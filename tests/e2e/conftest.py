@@ -33,8 +33,16 @@ class _Loop:
 
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(tmp_path_factory):
+    import shutil
+
+    from dialogue.content.loader import DEFAULT_ROOT
     from robot.stack import bring_up
+
+    # The whole stack reads a copy of locales/, so hot-reload tests can edit it like a host would.
+    content = tmp_path_factory.mktemp("content") / "locales"
+    shutil.copytree(DEFAULT_ROOT, content)
+    os.environ["ELVIE_CONTENT_DIR"] = str(content)
 
     settings = load_settings(speech=False)
     # each test brings its own engine and virtual Pepper (LocalElvie, or `elvie converse`)
@@ -45,10 +53,12 @@ def stack():
     supervisor = Supervisor()
     try:
         urls = loop.run(bring_up(settings, supervisor, reuse=False, only=("qmatic", "actions", "rasa")))
-        yield {"settings": settings, "urls": urls, "env": env, "loop": loop, "supervisor": supervisor}
+        yield {"settings": settings, "urls": urls, "env": env, "loop": loop, "supervisor": supervisor,
+               "content": content}
     finally:
         loop.run(supervisor.stop_all())
         loop.close()
+        os.environ.pop("ELVIE_CONTENT_DIR", None)
 
 
 @pytest.fixture
