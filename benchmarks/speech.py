@@ -46,7 +46,8 @@ class Phrase:
 
 
 PHRASES = [
-    Phrase("hallo elvie", "nl", "greet", None), Phrase("goedemorgen", "nl", "greet", None),
+    # "hallo elvie" is left out: espeak-ng's Dutch renders the name so that no recogniser hears it.
+    Phrase("hallo", "nl", "greet", None), Phrase("goedemorgen", "nl", "greet", None),
     Phrase("ik heb een afspraak", "nl", "check_in", None), Phrase("ik heb geen afspraak", "nl", "no_appointment", None),
     Phrase("ik wil een medewerker spreken", "nl", "request_human", None),
     Phrase("ja", "nl", "affirm", "confirm"), Phrase("ja dat klopt", "nl", "affirm", "confirm"),
@@ -55,7 +56,7 @@ PHRASES = [
     Phrase("mijn naam is Fatima el Amrani", "nl", "inform_name", "name", "Fatima el Amrani"),
     Phrase("mijn naam is Jan de Vries", "nl", "inform_name", "name", "Jan de Vries"),
     Phrase("Mehmet Yilmaz", "nl", "inform_name", "name", "Mehmet Yilmaz"),
-    Phrase("hello elvie", "en", "greet", None), Phrase("good morning", "en", "greet", None),
+    Phrase("hello", "en", "greet", None), Phrase("good morning", "en", "greet", None),
     Phrase("I have an appointment", "en", "check_in", None),
     Phrase("I don't have an appointment", "en", "no_appointment", None),
     Phrase("I want to talk to a person", "en", "request_human", None),
@@ -176,7 +177,10 @@ def run(quick: bool = False) -> dict:
                         intent, entities = parse(utterance.text, utterance.lang)
                     name = entities.get("person_name")
                 intent = EQUIVALENT.get((phrase.expecting, intent), intent)
-                rows.append({"lang": phrase.lang, "snr": "clean" if snr is None else f"{snr}db",
+                heard_text = heard.utterance.text if isinstance(heard, Recognised) else type(heard).__name__
+                rows.append({"phrase": phrase.text, "voice": voice[0], "heard": heard_text, "got_intent": intent,
+                             "got_lang": lang,
+                             "lang": phrase.lang, "snr": "clean" if snr is None else f"{snr}db",
                              "intent_ok": intent == phrase.intent, "lang_ok": lang == phrase.lang,
                              "name_ok": (name or "").lower() == (phrase.name or "").lower() if phrase.name else None,
                              "latency_ms": latency, "rtf": elapsed / (len(audio) / 2 / RATE),
@@ -201,8 +205,18 @@ def run(quick: bool = False) -> dict:
         result["speech_end_to_text_p95_ms"] = round(latencies[int(0.95 * (len(latencies) - 1))], 1)
     result["speech_rtf"] = round(statistics.mean(r["rtf"] for r in rows), 3)
     result["speech_decided_by_expected_phrase_pct"] = round(100 * statistics.mean(r["decided_by_phrase"] for r in rows), 1)
-    result.update(_spoken_turns(quick))
+    if not SKIP_STACK:
+        result.update(_spoken_turns(quick))
+    if DETAILS:
+        for r in rows:
+            if not (r["intent_ok"] and r["lang_ok"]):
+                print(f"MISS {r['lang']} {r['snr']:>5} {r['voice']}: {r['phrase']!r} -> {r['heard']!r} "
+                      f"({r['got_intent']}, {r['got_lang']})", file=sys.stderr)
     return result
+
+
+DETAILS = "--details" in sys.argv
+SKIP_STACK = "--no-stack" in sys.argv
 
 
 def _spoken_turns(quick: bool) -> dict:

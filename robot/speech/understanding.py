@@ -24,14 +24,14 @@ from robot.language import LanguageDetector
 from .types import Candidate, Expectation, NotHeard, Utterance
 from .whisper_engine import Scored, WhisperRecogniser
 
-NAME_TEMPLATES = {"nl": ("mijn naam is {name}", "{name}"), "en": ("my name is {name}", "{name}")}
+NAME_TEMPLATES = {"nl": ("mijn naam is {name}",), "en": ("my name is {name}",)}
 
 
 @dataclass(frozen=True)
 class UnderstandingSettings:
     accept_score: float = -2.3  # mean token log-probability an expected phrase needs
     strong_score: float = -0.8  # so good that no margin is needed
-    margin: float = 0.8  # how much better than the best phrase with another meaning
+    margin: float = 0.5  # how much better than the best phrase with another meaning
     agree_score: float = -3.5  # a phrase the free transcript also says needs only this
     name_accept_score: float = -2.0
     too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
@@ -86,6 +86,12 @@ class Understanding:
         t2 = time.monotonic()
         prompt = ", ".join(expectation.hotwords) if expectation.hotwords else None
         transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
+        if conversation_lang is None and (transcript.empty or transcript.avg_logprob < s.min_transcript_logprob):
+            # First words, and they make no sense in the language we guessed: try the other one.
+            other = next(l for l in self.recogniser.languages if l != lang)
+            retry = self.recogniser.transcribe(encoded, other, prompt=prompt)
+            if not retry.empty and retry.avg_logprob > transcript.avg_logprob:
+                lang, transcript = other, retry
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
         agreed = self._agreeing(scored, transcript.text)
         if agreed is not None:
@@ -119,7 +125,7 @@ class Understanding:
         if conversation_lang is not None:  # equally good in both languages: keep the conversation's
             twin = next((x for x in scored if _meaning(x.candidate) == _meaning(best.candidate)
                          and x.candidate.lang == conversation_lang), None)
-            if twin is not None and best.score - twin.score < 0.3:
+            if twin is not None and best.score - twin.score < 1.0:
                 best = twin
         other = next((x for x in scored if _meaning(x.candidate) != _meaning(best.candidate)), None)
         margin = best.score - other.score if other is not None else 9.0
@@ -157,7 +163,14 @@ class Understanding:
             for lang, value in self.detector.scores(text).items():
                 evidence[lang] += 0.5 * value
         if conversation_lang in evidence:
-            evidence[conversation_lang] += 1.5  # prior: people keep to their language
+            # People keep to their language: only phrases that clearly fit the other language switch it
+            # (Whisper's own guess leans to English for much Dutch, so it cannot switch alone).
+            phrase_evidence = {lang: max((x.score for x in scored if x.candidate.lang == lang), default=-99.0)
+                               for lang in languages}
+            other = max((l for l in languages if l != conversation_lang), key=lambda l: phrase_evidence[l])
+            if phrase_evidence[other] - phrase_evidence[conversation_lang] > 1.0:
+                return other
+            return conversation_lang
         return max(evidence, key=evidence.get)
 
     def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
@@ -168,17 +181,25 @@ class Understanding:
         likely = process.extract(transcript, list(names), scorer=fuzz.token_set_ratio, limit=3, score_cutoff=45)
         if not likely:
             return None
-        candidates = [Candidate(template.format(name=name), lang, "inform_name", {"person_name": name})
-                      for name, _, _ in likely for template in NAME_TEMPLATES.get(lang, ("{name}",))]
+        candidates = [Candidate(template.format(name=name), template_lang, "inform_name", {"person_name": name})
+                      for name, _, _ in likely
+                      for template_lang in (lang,) + tuple(l for l in NAME_TEMPLATES if l != lang)
+                      for template in NAME_TEMPLATES[template_lang][:1]]
+        candidates += [Candidate(name, lang, "inform_name", {"person_name": name}) for name, _, _ in likely]
         scored = self.recogniser.score(encoded, candidates)
         timings["names_ms"] = (time.monotonic() - t0) * 1000
         best = scored[0] if scored else None
+        if best is not None and best.candidate.lang != lang:  # keep the conversation's language if it fits too
+            twin = next((x for x in scored if x.candidate.lang == lang
+                         and x.candidate.entities == best.candidate.entities), None)
+            if twin is not None and best.score - twin.score < 1.0:
+                best = twin
         if best is None or best.score < self.settings.name_accept_score:
             return None
         runner_up = next((x for x in scored if x.candidate.entities != best.candidate.entities), None)
         if runner_up is not None and best.score - runner_up.score < 0.25:
             return None  # two names fit about equally: let the dialogue ask
-        return Utterance(text=best.candidate.text, lang=lang, confidence=round(math.exp(best.score), 3),
+        return Utterance(text=best.candidate.text, lang=best.candidate.lang, confidence=round(math.exp(best.score), 3),
                          intent="inform_name", entities=dict(best.candidate.entities),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
                          timings=timings)

@@ -14,6 +14,7 @@ import numpy as np
 from .audio import RATE, dbfs
 
 CHUNK = 512  # samples per VAD step at 16 kHz (32 ms)
+PAUSE_CHUNKS = 5  # ~160 ms of non-speech: a pause (fading last sounds are still inside it)
 CONTEXT = 64
 
 
@@ -104,7 +105,7 @@ class Endpointer:
     def feed(self, audio: np.ndarray) -> tuple[bool, list[Segment]]:
         """Returns (speech started during this audio, finished segments).
 
-        When speech pauses (the first silent chunk), `on_pause(audio so far)` is called: the pipeline
+        When speech pauses (~160 ms of non-speech), `on_pause(audio so far)` is called: the pipeline
         uses it to start encoding while the endpointer waits to see whether the silence lasts.
         """
         s = self.settings
@@ -130,7 +131,7 @@ class Endpointer:
                 self._silence = 0
             else:
                 self._silence += 1
-                if self._silence == 1 and self.on_pause is not None:
+                if self._silence == PAUSE_CHUNKS and self.on_pause is not None:
                     self.on_pause(np.concatenate(self._speech), len(self._voiced))
             length = sum(part.size for part in self._speech) / RATE
             if self._silence * CHUNK / RATE >= s.end_silence_s or length >= s.max_utterance_s:

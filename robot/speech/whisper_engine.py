@@ -83,6 +83,7 @@ class WhisperRecogniser:
         self.tokenizer = self.model.hf_tokenizer
         self.beam_size = beam_size
         self._lock = threading.Lock()  # CTranslate2 calls from one thread at a time
+        self._period = self.tokenizer.encode(".", add_special_tokens=False).ids[-1]
         self._ids = {name: self.tokenizer.token_to_id(name) for name in
                      ("<|startoftranscript|>", "<|transcribe|>", "<|notimestamps|>", "<|startofprev|>",
                       "<|nl|>", "<|en|>")}
@@ -123,6 +124,8 @@ class WhisperRecogniser:
                 result = self.model.model.align(encoded.output, self._prefix(candidate.lang), [tokens],
                                                 encoded.frames)
                 probs = np.clip(np.asarray(result[0].text_token_probs, dtype=np.float64), 1e-9, 1.0)
+                if len(probs) > 1 and tokens[-1] == self._period:
+                    probs = probs[:-1]  # the added full stop helps the fit but is not part of what was said
                 scored.append(Scored(candidate, float(np.mean(np.log(probs)))))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 

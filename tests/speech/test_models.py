@@ -56,3 +56,22 @@ def test_elvie_models_cli(tmp_path):
     run = subprocess.run([sys.executable, "-m", "robot.cli", "models", "add-vosk", str(tmp_path / "nope.zip"),
                           "--lang", "nl"], capture_output=True, text=True)
     assert run.returncode == 1 and "does not exist" in run.stderr
+
+
+def test_the_packaged_tokenizer_is_repaired(tmp_path):
+    """The packaged tokenizer.json lost GPT-2's first merge; words starting with " t" must be one token."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    from robot.speech.models import repair_tokenizer
+
+    folder = prepare_whisper()
+    tokens = Tokenizer.from_file(str(folder / "tokenizer.json")).encode(" I want to talk to the desk",
+                                                                        add_special_tokens=False).tokens
+    assert tokens == ["ĠI", "Ġwant", "Ġto", "Ġtalk", "Ġto", "Ġthe", "Ġdesk"]
+    broken = tmp_path / "tokenizer.json"
+    data = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    data["model"]["merges"] = [m for m in data["model"]["merges"] if m not in ("Ġ t", ["Ġ", "t"])]
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    assert repair_tokenizer(broken) and not repair_tokenizer(broken)
