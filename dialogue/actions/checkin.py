@@ -19,6 +19,10 @@ from .qmatic_calls import CHECK_IN_DEADLINE_S, forget_appointments, qmatic_faile
 
 log = logging.getLogger(__name__)
 
+# Words that name a service and a document alike ("paspoort") map to the service's key in the NLU
+# data (entity synonyms are global); as a document entity they mean these documents.
+DOCUMENT_ALIASES = {"paspoort": "huidig_id", "id_kaart": "huidig_id", "rijbewijs": "rijbewijs_oud"}
+
 
 class ActionAppointmentConfirmed(ElvieAction):
     action_name = "action_appointment_confirmed"
@@ -125,6 +129,7 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
 def general_missing_document_advice(turn: Turn) -> None:
     """'I forgot my passport photo' outside the checklist: give that document's advice."""
     key = turn.entity("document")
+    key = DOCUMENT_ALIASES.get(key, key)
     document = turn.content.documents.get(key) if key else None
     if document is None or document.advice is None:
         turn.say("utter_handover")

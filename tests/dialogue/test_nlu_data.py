@@ -24,8 +24,11 @@ def load(path: Path):
 def canonical():
     from dialogue.content.loader import load_content
 
+    from dialogue.actions.checkin import DOCUMENT_ALIASES
+
     content = load_content()
-    return {"service": set(content.services), "document": set(content.documents), "language": set(content.languages)}
+    return {"service": set(content.services), "document": set(content.documents) | set(DOCUMENT_ALIASES),
+            "language": set(content.languages)}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
