@@ -70,9 +70,18 @@ def server():
         yield holder
     finally:
         asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(_cancel_all(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
         content.close()
+
+
+async def _cancel_all():
+    """Open event streams still wait for news: end them before the loop stops."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _update(tablet, view):
