@@ -29,11 +29,11 @@ async def _memory(quick: bool) -> dict:
         async with LocalElvie(settings, EngineSettings(goodbye_screen_s=0.05), time_scale=0.01) as elvie:
             await elvie.seed_qmatic(day_fixture(conversations + 10))
             for warm in range(3):
-                await check_in(elvie, conversations + warm)
+                await check_in(elvie, conversations + warm, short=True)
             gc.collect()
             at_rest = _all_rss(supervisor, elvie)
             for i in range(conversations):
-                await check_in(elvie, i)
+                await check_in(elvie, i, short=True)
             gc.collect()
             await asyncio.sleep(1.0)
             after = _all_rss(supervisor, elvie)

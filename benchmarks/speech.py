@@ -150,7 +150,7 @@ def run(quick: bool = False) -> dict:
 
     pipeline = SpeechPipeline(lambda event: None)
     parse, parser_name = _intent_parser()
-    voices = {lang: v[:2] if quick else v for lang, v in VOICES.items()}
+    voices = {lang: v[:2] if quick else v[:3] for lang, v in VOICES.items()}
     snrs = (None, 10) if quick else SNRS
     rows = []
     for phrase in PHRASES:

@@ -58,7 +58,7 @@ async def start_engine(settings: StackSettings, stack: StackUrls, engine_setting
     dialogue = RasaClient(stack.rasa, token=settings.rasa_token)
     ear = _make_ear(settings)
     robot = RobotSettings(url=stack.robot, user=settings.robot_user,
-                          password=os.environ.get("ELVIE_ROBOT_PASSWORD"))
+                          password=os.environ.get("ELVIE_ROBOT_PASSWORD"), listen_url=settings.robot_listen_url)
     body = NaoqiBody(RobotConnection(robot), tablet_url=settings.tablet_url)
     engine = Engine(body, dialogue, content, tablet, engine_settings, ear=ear, on_dialogue_down=on_dialogue_down)
     if ear is not None:

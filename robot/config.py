@@ -57,6 +57,7 @@ class StackSettings:
     simulator_qi_port: int = 9559  # the virtual Pepper's qi port (NAOqi's usual port)
     robot_url: str | None = None  # e.g. tcp://192.168.1.20:9559; None: start the virtual Pepper
     robot_user: str | None = None  # NAOqi 2.9 (tcps://IP:9503); password from ELVIE_ROBOT_PASSWORD
+    robot_listen_url: str | None = None  # where the robot calls back (microphone); default: all interfaces
     qmatic_config: str | None = None  # YAML for a real Orchestra; None: start the emulator
     qmatic_fixtures: str | None = None  # emulator seed (default: integrations/qmatic/fixtures/default.yml)
     tablet_host: str = "127.0.0.1"  # how the robot's tablet reaches the engine (the PC's IP for a real Pepper)

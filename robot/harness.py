@@ -27,6 +27,7 @@ class SimulatorControl:
     def __init__(self, url: str):
         import qi
 
+        qi.logging.setLevel(qi.logging.ERROR)
         self._session = qi.Session()
         self._session.connect(url)
         self.service = self._session.service("ElvieSimulator")

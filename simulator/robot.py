@@ -85,7 +85,7 @@ class VirtualPepper:
         return self.session.endpoints()[0]
 
     def start(self) -> "VirtualPepper":
-        qi.logging.setLevel(qi.logging.WARNING)
+        qi.logging.setLevel(qi.logging.ERROR)
         session = qi.Session()
         try:
             session.listenStandalone(f"tcp://{self.settings.host}:{self.settings.port}")

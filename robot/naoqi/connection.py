@@ -28,6 +28,16 @@ class RobotSettings:
     first_backoff_s: float = 0.5
     max_backoff_s: float = 10.0
     allow_base_movement: bool = False  # the base never moves unless explicitly allowed
+    # Where this machine listens for the robot's calls back (the microphone's processRemote). For a real
+    # Pepper it must be reachable from the robot: by default every interface, on a free port.
+    listen_url: str | None = None
+
+    @property
+    def callback_url(self) -> str:
+        if self.listen_url:
+            return self.listen_url
+        host = self.url.split("://", 1)[-1].rsplit(":", 1)[0]
+        return "tcp://127.0.0.1:0" if host in ("127.0.0.1", "localhost") else "tcp://0.0.0.0:0"
 
     def describe(self) -> str:
         return self.url + (f" as {self.user}" if self.user else "")
@@ -59,7 +69,7 @@ class RobotConnection:
         self._on_connected: list[Callable[[], None]] = []
         self._on_lost: list[Callable[[str], None]] = []
         self._reconnector: threading.Thread | None = None
-        qi.logging.setLevel(qi.logging.WARNING)
+        qi.logging.setLevel(qi.logging.ERROR)  # our own log says what matters (lost connections, retries)
 
     # -- listeners
     def on_connected(self, callback: Callable[[], None]) -> None:
@@ -81,6 +91,7 @@ class RobotConnection:
                                                                         self.settings.password or ""))
         try:
             session.connect(self.settings.url)
+            session.listen(self.settings.callback_url)
         except RuntimeError as exc:
             raise RobotUnavailable(f"cannot connect to the robot at {self.settings.describe()}: {exc}") from None
         session.disconnected.connect(self._disconnected)
