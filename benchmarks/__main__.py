@@ -8,7 +8,6 @@ fails is reported with its error and does not stop the others.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import platform
 import subprocess
@@ -44,13 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         print(f"[bench] {name} ...", flush=True)
         try:
-            module = importlib.import_module(f"benchmarks.{name}")
-            figures.update(module.run(quick=args.quick))
+            figures.update(_run_isolated(name, args.quick))
         except Exception as exc:  # noqa: BLE001 - report and go on with the other benchmarks
             errors[name] = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         durations[name] = round(time.monotonic() - started, 1)
         print(f"[bench] {name} done in {durations[name]} s", flush=True)
+    if args.only and (RESULTS / "latest.json").exists():  # a partial run updates the last full one
+        previous = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+        previous.pop("meta", None)
+        figures = {**previous, **figures}
     result = {
         "meta": {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
                  "machine": platform.node(), "cpus": _cpus(), "python": platform.python_version(),
@@ -63,6 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     write_plot(result, RESULTS / "latest.png")
     print(f"[bench] wrote {RESULTS / 'latest.json'}, latest.md and latest.png", flush=True)
     return 1 if errors else 0
+
+
+def _run_isolated(name: str, quick: bool) -> dict:
+    """Each benchmark in its own process, so one's memory (Rasa, TensorFlow, Whisper) cannot inflate another's."""
+    command = [sys.executable, "-m", f"benchmarks.{name}"] + (["--quick"] if quick else [])
+    run = subprocess.run(command, capture_output=True, text=True, cwd=RESULTS.parent.parent, timeout=3600)
+    text = "\n" + run.stdout
+    output = text[text.rfind("\n{") + 1:] if "\n{" in text else ""  # the JSON printed last
+    if run.returncode != 0 or not output:
+        raise RuntimeError(f"benchmark {name} failed (exit {run.returncode}): {run.stderr[-1500:]}")
+    return json.loads(output)
 
 
 def _cpus() -> int:

@@ -38,7 +38,8 @@ async def shared_stack(speech: bool = False):
 
 
 FIRST = ("Sanne", "Daan", "Fatima", "Mehmet", "Shanti", "Piotr", "Emily", "Noor", "Youssef", "Anouk", "Ravi",
-         "Katarzyna", "Bram", "Ayse", "Lotte", "Hamid", "Sevda", "James", "Fenna", "Ricardo")
+         "Katarzyna", "Bram", "Ayse", "Lotte", "Hamid", "Sevda", "James", "Fenna", "Ricardo", "Ilse", "Omar", "Tomasz",
+         "Priya", "Kevin", "Zeynep", "Willem", "Amina", "Jesse", "Marloes")
 LAST = ("de Wit", "Bakker", "el Idrissi", "Aydin", "Baldew", "Zielinski", "Turner", "Hendriks", "Tahiri", "Vermeulen",
         "Ramcharan", "Lewandowska", "Koster", "Celik", "Smits", "Amrani", "Polat", "Walker", "Dekker", "Isenia")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 
 from aiohttp import web
 
+from robot.lifecycle import wait_for_stop
 from robot.logs import setup_logging
 
 from .robot import SimulatorSettings, VirtualPepper
@@ -55,10 +55,6 @@ async def _serve(robot: VirtualPepper, args) -> int:
     port = runner.addresses[0][1]
     print(f"Virtual Pepper ready: qi {robot.url}", flush=True)
     print(f"Simulator UI: http://{args.host}:{port}/", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await wait_for_stop()
     await runner.cleanup()
     return 0

@@ -105,12 +105,12 @@ def lookup_name(turn: Turn) -> None:
 
 
 def no_match(turn: Turn) -> None:
-    attempts = int(turn.slot("name_attempts") or 0) + 1
-    turn.set("name_attempts", attempts)
-    handover = turn.content.handover
-    if attempts >= handover.attempts_before_host:
+    from .repair import escalation
+
+    step = escalation(turn, "name_attempts")
+    if step == "host":
         hand_over(turn, reason="not_found")
-    elif attempts >= handover.attempts_before_touchscreen:
+    elif step == "touchscreen":
         turn.say("utter_offer_typing")
         turn.set("last_prompt", {"response": "utter_offer_typing"})
         turn.expect("name", names=[a.display_name for a in appointments_today(turn, quiet=True) or []])
@@ -187,9 +187,9 @@ def lookup_booking_code(turn: Turn) -> None:
     if failed:
         return
     if found is None:
-        attempts = int(turn.slot("name_attempts") or 0) + 1
-        turn.set("name_attempts", attempts)
-        if attempts >= turn.content.handover.attempts_before_host:
+        from .repair import escalation
+
+        if escalation(turn, "name_attempts") == "host":
             hand_over(turn, reason="not_found")
             return
         turn.say("utter_booking_code_not_found")

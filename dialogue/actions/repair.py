@@ -18,13 +18,21 @@ def example_for(turn: Turn) -> str:
     return labels.get(f"example_{expecting}") or labels.get("example_default", "")
 
 
-def escalate(turn: Turn, first_response: str, **arguments) -> None:
-    count = int(turn.slot("repair_count") or 0) + 1
-    turn.set("repair_count", count)
+def escalation(turn: Turn, counter: str) -> str:
+    """Count one more failed attempt in slot `counter`: "again", "touchscreen" or "host" (locales/handover.yml)."""
+    count = int(turn.slot(counter) or 0) + 1
+    turn.set(counter, count)
     limits = turn.content.handover
     if count >= limits.attempts_before_host:
+        return "host"
+    return "touchscreen" if count >= limits.attempts_before_touchscreen else "again"
+
+
+def escalate(turn: Turn, first_response: str, **arguments) -> None:
+    step = escalation(turn, "repair_count")
+    if step == "host":
         hand_over(turn, reason="not_understood")
-    elif count >= limits.attempts_before_touchscreen:
+    elif step == "touchscreen":
         turn.say("utter_offer_touchscreen")
     else:
         turn.say(first_response, **arguments)

@@ -5,10 +5,11 @@ import argparse
 import asyncio
 import os
 import secrets
-import signal
 import sys
 
 from aiohttp import web
+
+from robot.lifecycle import wait_for_stop
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,10 +58,6 @@ async def _serve(app: web.Application, host: str, port: int) -> int:
     site = web.TCPSite(runner, host, port)
     await site.start()
     print(f"Qmatic emulator ready on http://{host}:{runner.addresses[0][1]}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await wait_for_stop()
     await runner.cleanup()
     return 0

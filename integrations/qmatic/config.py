@@ -96,16 +96,7 @@ class QmaticConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "QmaticConfig":
-        import yaml
+        from .yamlfile import read_mapping
 
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise QmaticConfigError(f"{path}: cannot read the Qmatic configuration ({exc.strerror})") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise QmaticConfigError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
-                                    f"{getattr(exc, 'problem', exc)}") from None
-        if not isinstance(data, dict):
-            raise QmaticConfigError(f"{path}:1: expected 'setting: value' lines")
+        data = read_mapping(Path(path), "Qmatic configuration", QmaticConfigError)
         return cls.from_mapping(data, source=str(path))

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 
 from robot.config import ConfigError, load_settings
+from robot.lifecycle import wait_for_stop
 from robot.logs import setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
 
@@ -47,10 +47,6 @@ async def _run(settings) -> int:
     if not port_free(settings.engine_bind, settings.engine_port):
         raise PortInUse(settings.engine_port, "engine (tablet app)", settings.engine_bind)
     supervisor = Supervisor()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     running = None
     try:
         stack = await bring_up(settings, supervisor, reuse=False)
@@ -67,7 +63,7 @@ async def _run(settings) -> int:
                   "input, Qmatic panel, conversation log)", flush=True)
         print(f"  Tablet app: {settings.url(running.port)}/tablet/", flush=True)
         print(f"  Robot: {stack.robot}   Logs: var/log/   Stop with Ctrl-C", flush=True)
-        await stop.wait()
+        await wait_for_stop()
         print("\nStopping Elvie ...", flush=True)
     finally:
         if running is not None:

@@ -19,8 +19,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .faults import FaultError, parse_fault
 from .state import Branch, EmulatorState, Queue, ServiceDef
 
@@ -32,18 +30,10 @@ class FixtureError(ValueError):
 
 
 def load_fixture(path: str | Path | None) -> dict[str, Any]:
-    path = Path(path) if path else DEFAULT_FIXTURE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FixtureError(f"{path}: cannot read the fixture ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FixtureError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
-                           f"{getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise FixtureError(f"{path}:1: a fixture is a mapping with branches, queues, services, appointments")
-    return data
+    from ..yamlfile import read_mapping
+
+    return read_mapping(Path(path) if path else DEFAULT_FIXTURE, "fixture (branches, queues, services, appointments)",
+                        FixtureError)
 
 
 def _start_time(text: str, day: date, now: datetime) -> datetime:
