@@ -20,7 +20,7 @@ from pathlib import Path
 from .report import write_markdown, write_plot
 
 RESULTS = Path(__file__).resolve().parent / "results"
-MODULES = ("startup", "nlu", "text_turns", "qmatic_checkin", "speech", "memory", "soak")
+MODULES = ("startup", "nlu", "text_turns", "qmatic_checkin", "speech", "vosk_bias", "soak")
 
 
 def _commit() -> str:

@@ -66,7 +66,7 @@ def _quiet_rasa() -> None:
         pass
 
 
-def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Path) -> list[str | None]:
+def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Path) -> list[tuple[str | None, str | None]]:
     import os
 
     _quiet_rasa()
@@ -83,8 +83,11 @@ def _train_and_parse(train: list[tuple[str, str]], tests: list[str], workdir: Pa
         (data_dir / "synonyms.yml").write_text(synonyms.read_text(encoding="utf-8"), encoding="utf-8")
     model = train_nlu(config, str(data_dir), str(workdir / "models"),
                       fixed_model_name="fold")
-    agent = Agent.load(model)
+    return _parse_all(Agent.load(model), tests)
 
+
+def _parse_all(agent, tests: list[str]) -> list[tuple[str | None, str | None]]:
+    """(intent after the fallback threshold, the classifier's own top intent) for each text."""
     async def parse_all():
         results = []
         for text in tests:
@@ -103,17 +106,7 @@ def _parse_with_production_model(tests: list[str]) -> list[tuple[str | None, str
 
     from dialogue.training import ensure_model
 
-    agent = Agent.load(str(ensure_model()))
-
-    async def parse_all():
-        results = []
-        for text in tests:
-            parsed = await agent.parse_message(text)
-            ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-            results.append(((parsed.get("intent") or {}).get("name"), ranking[0] if ranking else None))
-        return results
-
-    return asyncio.run(parse_all())
+    return _parse_all(Agent.load(str(ensure_model())), tests)
 
 
 def f1_scores(truth: list[str], predicted: list[str | None]) -> tuple[float, dict[str, float]]:
@@ -184,6 +177,8 @@ def run(quick: bool = False) -> dict:
             fold_test = [labelled[j] for j in held_out]
             parsed = _train_and_parse(fold_train, [t for t, _, _ in fold_test], Path(tmp) / f"fold{n}")
             for (text, intent, lang), (guess, top) in zip(fold_test, parsed):
+                if DETAILS and top != intent:
+                    print(f"MISS {lang} {intent} -> {top}: {text!r}", file=sys.stderr)
                 truth[lang].append(intent)
                 predicted[lang].append(guess)
                 classified[lang].append(top)
@@ -206,6 +201,8 @@ def run(quick: bool = False) -> dict:
         result[f"nlu_test_split_examples_{lang}"] = len(rows)
     return result
 
+
+DETAILS = "--details" in sys.argv
 
 if __name__ == "__main__":
     print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

@@ -25,7 +25,24 @@ TARGETS = {
     "spoken_turn_end_to_first_word_p50_ms": (operator.le, 900, "end of speech → first spoken word, p50"),
     "soak_checkins_lost": (operator.eq, 0, "soak: check-ins lost"),
     "soak_crashes": (operator.eq, 0, "soak: crashes"),
+    "soak_double_checkins": (operator.eq, 0, "soak: double check-ins"),
 }
+# baseline comparisons measured in the same run: (label, [(what, key), ...])
+BASELINES = [
+    ("NLU intent F1 on the held-out split, Dutch", [("trained Rasa NLU", "nlu_test_split_intent_f1_nl"),
+                                                    ("keyword baseline", "nlu_keyword_baseline_test_split_f1_nl")]),
+    ("NLU intent F1 on the held-out split, English", [("trained Rasa NLU", "nlu_test_split_intent_f1_en"),
+                                                      ("keyword baseline", "nlu_keyword_baseline_test_split_f1_en")]),
+    ("Vosk (Korean model) accuracy on expected phrases, clean %",
+     [("free decoding", "vosk_ko_free_accuracy_clean_pct"), ("grammar only", "vosk_ko_grammar_accuracy_clean_pct"),
+      ("grammar verified (Elvie)", "vosk_ko_verified_accuracy_clean_pct")]),
+    ("Vosk (Korean model) accuracy on expected phrases, 10 dB %",
+     [("free decoding", "vosk_ko_free_accuracy_10db_pct"), ("grammar only", "vosk_ko_grammar_accuracy_10db_pct"),
+      ("grammar verified (Elvie)", "vosk_ko_verified_accuracy_10db_pct")]),
+    ("Vosk false accepts on unexpected speech and noise %",
+     [("free decoding", "vosk_ko_free_false_accept_pct"), ("grammar only", "vosk_ko_grammar_false_accept_pct"),
+      ("grammar verified (Elvie)", "vosk_ko_verified_false_accept_pct")]),
+]
 
 
 def _verdict(key: str, value) -> str:
@@ -45,6 +62,10 @@ def write_markdown(result: dict, path: Path) -> None:
     for key, (compare, target, label) in TARGETS.items():
         value = result.get(key, "not measured")
         lines.append(f"| {label} (`{key}`) | {value} | {symbols[compare]} {target} | {_verdict(key, value)} |")
+    lines += ["", "## Baselines (same run)", "", "| comparison | values |", "|---|---|"]
+    for label, pairs in BASELINES:
+        values = " · ".join(f"{what} **{result.get(key, 'not measured')}**" for what, key in pairs)
+        lines.append(f"| {label} | {values} |")
     lines += ["", "## All figures", "", "| key | value |", "|---|---|"]
     for key, value in result.items():
         if key != "meta":
@@ -64,7 +85,9 @@ def write_plot(result: dict, path: Path) -> None:
 
     panels = [
         ("Text turn latency (ms)", [k for k in result if k.startswith("text_turn_") and k.endswith("_ms")], 250),
-        ("Accuracy (%)", [k for k in result if k.endswith("_pct") and ("accuracy" in k)], None),
+        ("Spoken accuracy (%)", [k for k in result if k.startswith("speech_") and k.endswith("_pct")
+                                 and "accuracy" in k], None),
+        ("Vosk: free vs grammar vs verified grammar (%)", [k for _, pairs in BASELINES[2:] for _, k in pairs], None),
         ("NLU F1 (trained vs keyword baseline)", [k for k in result if k.startswith("nlu_") and "f1" in k
                                                   and "_per_intent" not in k], None),
         ("Memory (MB)", [k for k in result if k.startswith("memory_") and k.endswith("_mb")], None),

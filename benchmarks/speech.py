@@ -6,8 +6,10 @@ measured against the active-speech level. Each clip goes through the real pipeli
 endpointing, Whisper, expected-phrase scoring) with the expectation of its dialogue state (the same
 builder the engine uses). Free transcripts are parsed by the trained Rasa NLU model (or, if none is
 trained, a keyword baseline). Reported per language and SNR: intent accuracy, language
-identification, name recognition, recognition latency and real-time factor; plus the spoken turn
-through the whole stack: end of speech -> Elvie's first word.
+identification (of the utterances a language was decided for; first turns, which have no
+conversation language yet, also on their own), utterances not heard at all, name recognition,
+recognition latency and real-time factor; plus the spoken turn through the whole stack: end of
+speech -> Elvie's first word.
 
 Synthetic speech only: accuracy on real visitors' speech is not measured by this.
 """
@@ -179,8 +181,8 @@ def run(quick: bool = False) -> dict:
                 intent = EQUIVALENT.get((phrase.expecting, intent), intent)
                 heard_text = heard.utterance.text if isinstance(heard, Recognised) else type(heard).__name__
                 rows.append({"phrase": phrase.text, "voice": voice[0], "heard": heard_text, "got_intent": intent,
-                             "got_lang": lang,
-                             "lang": phrase.lang, "snr": "clean" if snr is None else f"{snr}db",
+                             "got_lang": lang, "lang": phrase.lang, "first_turn": conversation_lang is None,
+                             "snr": "clean" if snr is None else f"{snr}db",
                              "intent_ok": intent == phrase.intent, "lang_ok": lang == phrase.lang,
                              "name_ok": (name or "").lower() == (phrase.name or "").lower() if phrase.name else None,
                              "latency_ms": latency, "rtf": elapsed / (len(audio) / 2 / RATE),
@@ -196,9 +198,16 @@ def run(quick: bool = False) -> dict:
             names = [r["name_ok"] for r in subset if r["name_ok"] is not None]
             if names:
                 result[f"speech_name_accuracy_{lang}_{snr}_pct"] = round(100 * statistics.mean(names), 1)
-        first = [r for r in rows if r["lang"] == lang]
-        result[f"speech_lang_id_accuracy_{lang}_pct"] = round(100 * statistics.mean(r["lang_ok"] for r in first), 1)
-    result["speech_lang_id_accuracy_pct"] = round(100 * statistics.mean(r["lang_ok"] for r in rows), 1)
+        said = [r for r in rows if r["lang"] == lang]
+        decided = [r for r in said if r["got_lang"] is not None]
+        result[f"speech_lang_id_accuracy_{lang}_pct"] = round(100 * statistics.mean(r["lang_ok"] for r in decided), 1)
+        result[f"speech_not_heard_{lang}_pct"] = round(100 * (1 - len(decided) / len(said)), 1)
+    # Language identification is scored on the utterances a language was decided for; an utterance not
+    # heard at all ("sorry, I didn't catch that") is a recognition miss, counted in intent accuracy.
+    decided = [r for r in rows if r["got_lang"] is not None]
+    result["speech_lang_id_accuracy_pct"] = round(100 * statistics.mean(r["lang_ok"] for r in decided), 1)
+    first = [r for r in decided if r["first_turn"]]
+    result["speech_lang_id_first_turn_accuracy_pct"] = round(100 * statistics.mean(r["lang_ok"] for r in first), 1)
     latencies = sorted(r["latency_ms"] for r in rows if r["latency_ms"] is not None)
     if latencies:
         result["speech_end_to_text_p50_ms"] = round(latencies[len(latencies) // 2], 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .models import ModelError
-from .types import Expectation, NotHeard, Utterance
+from .types import Candidate, Expectation, NotHeard, Utterance
 
 UNKNOWN = "[unk]"
 
@@ -89,8 +89,17 @@ class VoskUnderstanding:
     def understand(self, pcm: bytes, expectation: Expectation | None) -> Utterance | NotHeard:
         free = self.recogniser.recognise(pcm)
         phrases = [c for c in (expectation.candidates if expectation else ()) if c.lang == self.recogniser.lang]
-        if phrases:
-            constrained = self.recogniser.recognise(pcm, grammar=sorted({c.text for c in phrases}))
+        constrained = self.recogniser.recognise(pcm, grammar=sorted({c.text for c in phrases})) if phrases else None
+        return self.decide(free, constrained, phrases)
+
+    def decide(self, free: VoskResult, constrained: VoskResult | None,
+               phrases: list[Candidate]) -> Utterance | NotHeard:
+        """The expected phrase the grammar found if the free decoding says it too; else the free result.
+
+        (Vosk's grammar is a bag of words, so its result must be exactly one expected phrase. Lattice
+        scores were tried as a second confirmation and dropped: for the same clip they varied too much
+        with chunking and alternatives to be compared — benchmarks/vosk_bias.py.)"""
+        if constrained is not None:
             match = next((c for c in phrases if c.text == constrained.text), None)
             if match is not None and free.text and fuzz.ratio(constrained.text, free.text) >= self.agreement:
                 return Utterance(text=match.text, lang=match.lang, confidence=constrained.confidence,

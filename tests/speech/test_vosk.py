@@ -40,3 +40,18 @@ def test_a_broken_model_path_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelError, match="not a Vosk model folder"):
         VoskRecogniser(tmp_path, "nl")
+
+
+def test_a_grammar_result_needs_the_free_decoding_to_agree(korean):
+    """Vosk's grammar forces any sound onto a phrase; only an agreeing free decoding confirms it."""
+    from robot.speech.vosk_engine import VoskResult
+
+    understanding = VoskUnderstanding(korean)
+    phrases = [Candidate("네", "ko", "affirm"), Candidate("아니요", "ko", "deny")]
+    said_yes = understanding.decide(VoskResult("네", 0.9), VoskResult("네", 1.0), phrases)
+    assert isinstance(said_yes, Utterance) and said_yes.intent == "affirm"
+    forced = understanding.decide(VoskResult("오늘 날씨가 좋네요", 0.8), VoskResult("네", 1.0), phrases)
+    assert isinstance(forced, Utterance) and forced.intent is None and forced.text == "오늘 날씨가 좋네요"
+    two_phrases = understanding.decide(VoskResult("네 아니요", 0.8), VoskResult("네 아니요", 1.0), phrases)
+    assert two_phrases.intent is None  # a grammar is a bag of words: only exactly one phrase counts
+    assert isinstance(understanding.decide(VoskResult("", 0.0), VoskResult("네", 1.0), phrases), NotHeard)
