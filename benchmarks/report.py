@@ -73,7 +73,11 @@ def write_markdown(result: dict, path: Path) -> None:
     if meta.get("errors"):
         lines += ["", "## Errors", ""] + [f"- **{name}**: {error}" for name, error in meta["errors"].items()]
     lines += ["", "Benchmark durations (s): " + ", ".join(f"{k} {v}" for k, v in
-                                                         (meta.get("benchmark_duration_s") or {}).items())]
+                                                         (meta.get("benchmark_duration_s") or {}).items())
+              + (f"; total {meta['total_duration_s']} s" if meta.get("total_duration_s") else "")]
+    if meta.get("run_side_by_side"):
+        lines += ["", f"{', '.join(meta['run_side_by_side'])} ran side by side after the timed benchmarks (their "
+                      "figures are accuracy, correctness and memory; durations they report were measured under that load)."]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -33,10 +33,17 @@ def _fresh_setup_s() -> float:
         return _timed(["bash", "scripts/bootstrap.sh"], env={"ELVIE_VENV": str(Path(tmp) / "venv")})
 
 
-def _training_s() -> float:
+def _training() -> tuple[float, str]:
+    """A full training of the current model: the one `elvie train` recorded if Rasa's cache supplied none
+    of its components (`make bench` trains first when the inputs changed), otherwise one from scratch."""
+    from dialogue.training import model_path, read_training_record
+
+    record = read_training_record(model_path())
+    if record and record.get("restored_from_cache") == []:
+        return record["training_s"], f"full training of the current model by `elvie train` at {record['date']}"
     with tempfile.TemporaryDirectory(prefix="elvie-train-") as tmp:
         env = {"ELVIE_MODELS_DIR": tmp, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
-        return _timed([sys.executable, "-m", "robot.cli", "train", "--force"], env=env)
+        return _timed([sys.executable, "-m", "robot.cli", "train", "--force"], env=env), "trained from scratch here"
 
 
 def _run_ready_s() -> float:
@@ -76,7 +83,9 @@ def run(quick: bool = False) -> dict:
     if not quick:
         result["setup_fresh_s"] = round(_fresh_setup_s(), 1)
         result["setup_fresh_note"] = "new virtualenv, warm package cache"
-        result["rasa_training_s"] = round(_training_s(), 1)
+        seconds, how = _training()
+        result["rasa_training_s"] = round(seconds, 1)
+        result["rasa_training_note"] = how
     return result
 
 
