@@ -57,17 +57,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] side by side: {', '.join(side_by_side)} ...", flush=True)
         for name, future in running.items():
             _collect(name, future.result, figures, errors, durations)
+    meta = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
+            "machine": platform.node(), "cpus": _cpus(), "python": platform.python_version(),
+            "quick": args.quick, "benchmark_duration_s": durations, "run_side_by_side": side_by_side,
+            "total_duration_s": round(time.monotonic() - begun, 1), "errors": errors}
     if args.only and (RESULTS / "latest.json").exists():  # a partial run updates the last full one
         previous = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
-        previous.pop("meta", None)
+        last = previous.pop("meta", {})
         figures = {**previous, **figures}
-    result = {
-        "meta": {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
-                 "machine": platform.node(), "cpus": _cpus(), "python": platform.python_version(),
-                 "quick": args.quick, "benchmark_duration_s": durations, "run_side_by_side": side_by_side,
-                 "total_duration_s": round(time.monotonic() - begun, 1), "errors": errors},
-        **figures,
-    }
+        meta = {**last, "updated": {"date": meta["date"], "commit": meta["commit"], "benchmarks": list(chosen),
+                                    "errors": errors},
+                "benchmark_duration_s": {**(last.get("benchmark_duration_s") or {}), **durations},
+                "errors": {**(last.get("errors") or {}), **errors}}
+    result = {"meta": meta, **figures}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     write_markdown(result, RESULTS / "latest.md")

@@ -56,7 +56,9 @@ def write_markdown(result: dict, path: Path) -> None:
     meta = result.get("meta", {})
     lines = ["# Elvie benchmark results", "",
              f"{meta.get('date')} · commit {meta.get('commit')} · {meta.get('cpus')} CPUs · Python "
-             f"{meta.get('python')}{' · quick run' if meta.get('quick') else ''}", "", "## Targets", "",
+             f"{meta.get('python')}{' · quick run' if meta.get('quick') else ''}"
+             + (f" · {', '.join(meta['updated']['benchmarks'])} re-run {meta['updated']['date']} at commit "
+                f"{meta['updated']['commit']}" if meta.get("updated") else ""), "", "## Targets", "",
              "| figure | value | target | |", "|---|---|---|---|"]
     symbols = {operator.le: "≤", operator.ge: "≥", operator.eq: "="}
     for key, (compare, target, label) in TARGETS.items():

@@ -5,10 +5,18 @@ import asyncio
 import signal
 
 
-async def wait_for_stop() -> None:
-    """Return when the process is asked to stop (SIGINT / SIGTERM)."""
+def stop_requested() -> asyncio.Event:
+    """An event set when the process is asked to stop (SIGINT / SIGTERM).
+
+    Call it before announcing that the service is ready: a Ctrl-C right after the announcement then
+    stops it cleanly instead of interrupting whatever runs at that moment."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
+
+
+async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
+    """Return when the process is asked to stop."""
+    await (stop or stop_requested()).wait()

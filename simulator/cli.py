@@ -8,7 +8,7 @@ import sys
 
 from aiohttp import web
 
-from robot.lifecycle import wait_for_stop
+from robot.lifecycle import stop_requested, wait_for_stop
 from robot.logs import setup_logging
 
 from .robot import SimulatorSettings, VirtualPepper
@@ -53,8 +53,9 @@ async def _serve(robot: VirtualPepper, args) -> int:
     site = web.TCPSite(runner, args.host, args.ui_port)
     await site.start()
     port = runner.addresses[0][1]
+    stop = stop_requested()
     print(f"Virtual Pepper ready: qi {robot.url}", flush=True)
     print(f"Simulator UI: http://{args.host}:{port}/", flush=True)
-    await wait_for_stop()
+    await wait_for_stop(stop)
     await runner.cleanup()
     return 0

@@ -9,7 +9,7 @@ import sys
 
 from aiohttp import web
 
-from robot.lifecycle import wait_for_stop
+from robot.lifecycle import stop_requested, wait_for_stop
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +57,8 @@ async def _serve(app: web.Application, host: str, port: int) -> int:
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    stop = stop_requested()
     print(f"Qmatic emulator ready on http://{host}:{runner.addresses[0][1]}", flush=True)
-    await wait_for_stop()
+    await wait_for_stop(stop)
     await runner.cleanup()
     return 0

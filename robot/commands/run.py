@@ -12,7 +12,7 @@ import logging
 import sys
 
 from robot.config import ConfigError, load_settings
-from robot.lifecycle import wait_for_stop
+from robot.lifecycle import stop_requested, wait_for_stop
 from robot.logs import setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
 
@@ -56,6 +56,7 @@ async def _run(settings) -> int:
 
         running = await start_engine(settings, stack, on_dialogue_down=dialogue_down)
         supervisor.watch()
+        stop = stop_requested()
         print("", flush=True)
         print("Elvie is running.", flush=True)
         if stack.simulator_ui:
@@ -63,7 +64,7 @@ async def _run(settings) -> int:
                   "input, Qmatic panel, conversation log)", flush=True)
         print(f"  Tablet app: {settings.url(running.port)}/tablet/", flush=True)
         print(f"  Robot: {stack.robot}   Logs: var/log/   Stop with Ctrl-C", flush=True)
-        await wait_for_stop()
+        await wait_for_stop(stop)
         print("\nStopping Elvie ...", flush=True)
     finally:
         if running is not None:

@@ -27,7 +27,7 @@ from robot.events import BotMessage, VisitorEvent
 from robot.naoqi.connection import RobotUnavailable
 from robot.tablet.state import TabletState
 
-from .dialogue_client import DialogueUnavailable, RasaClient, intent_message
+from .dialogue_client import DialogueUnavailable, ParsedTurn, RasaClient, intent_message
 from .inputs import Input, NotHeardInput, SensorInput, TextInput, TouchInput, TurnResult
 from robot.language import LanguageDetector
 from .touch import ENGINE_BUTTONS, TEXT_BUTTON, UnknownButton, meaning_of
@@ -219,7 +219,6 @@ class Engine:
                 await self.dialogue.set_slot(conv.id, "language", lang)
                 conv.lang_in_dialogue = lang
             replies = await self.dialogue.send(conv.id, message, metadata)
-            parsed = await self.dialogue.parsed_turn(conv.id)
         except DialogueUnavailable as exc:
             log.error("dialogue unavailable: %s", exc)
             result.error = "dialogue_unavailable"
@@ -229,7 +228,8 @@ class Engine:
             await self._perform([self._local_message(content, "utter_dialogue_unavailable", lang)], result)
             return result
         result.timings_ms["dialogue"] = round((time.monotonic() - t0) * 1000, 1)
-        result.intent, result.confidence, result.entities = parsed.intent, parsed.confidence, parsed.entities
+        # What NLU made of the turn (intent, slots) is fetched while Elvie already answers.
+        parsed_task = asyncio.ensure_future(self._parsed_turn(conv.id))
         messages, traces = self._split(replies, lang)
         if not messages and kind in ("say", "touch", "audio") and not traces:
             # Every visitor turn has an answer; none at all means an action failed (e.g. the action
@@ -243,9 +243,11 @@ class Engine:
             result.qmatic += trace.get("qmatic") or []
             result.ticket = trace.get("ticket") or result.ticket
             result.handover = result.handover or bool(trace.get("handover"))
+        await self._perform(messages, result)
+        parsed = await parsed_task
+        result.intent, result.confidence, result.entities = parsed.intent, parsed.confidence, parsed.entities
         if parsed.slots.get("language") in content.languages:
             conv.lang = conv.lang_in_dialogue = parsed.slots["language"]
-        await self._perform(messages, result)
         if messages:
             conv.lang = messages[-1].lang
             result.lang = conv.lang
@@ -255,6 +257,13 @@ class Engine:
             result.session_ended = True
             self._end_at = time.monotonic() + self.settings.goodbye_screen_s
         return result
+
+    async def _parsed_turn(self, sender: str) -> ParsedTurn:
+        try:
+            return await self.dialogue.parsed_turn(sender)
+        except DialogueUnavailable as exc:  # the answer was given; only the turn's details are missing
+            log.warning("could not read the dialogue's view of the turn: %s", exc)
+            return ParsedTurn(intent=None, confidence=None, entities=[], slots={})
 
     def _message_for(self, item: Input, conv: Conversation, result: TurnResult) -> tuple[str | None, dict]:
         """The message for Rasa, and its metadata; None when the input needs no dialogue turn."""

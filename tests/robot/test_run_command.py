@@ -1,0 +1,73 @@
+"""`elvie run` (what `make run` starts): a port already in use is a clear error naming it; Ctrl-C stops
+every process it started, so all their ports are free again."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from robot.supervisor import free_port, port_free
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = ("ENGINE", "SIMULATOR_UI", "QMATIC", "RASA", "ACTIONS", "SIMULATOR_QI")
+
+
+def _environment(tmp_path) -> tuple[dict, dict[str, int]]:
+    ports = {name: free_port() for name in SERVICES}
+    env = dict(os.environ, ELVIE_LOG_DIR=str(tmp_path / "log"))
+    env.update({f"ELVIE_{name}_PORT": str(port) for name, port in ports.items()})
+    return env, ports
+
+
+def _start(env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "robot.cli", "run", "--no-speech"], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def test_a_port_in_use_is_named(tmp_path):
+    env, ports = _environment(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports["QMATIC"]))
+        taken.listen()
+        process = _start(env)
+        try:
+            output, _ = process.communicate(timeout=120)
+        finally:
+            _stop(process)
+    assert process.returncode == 2
+    assert f"port {ports['QMATIC']} on 127.0.0.1 is already in use" in output
+    assert "Qmatic" in output or "qmatic" in output
+    assert all(port_free("127.0.0.1", port) for name, port in ports.items() if name != "QMATIC")
+
+
+def test_ctrl_c_stops_everything(tmp_path):
+    env, ports = _environment(tmp_path)
+    process = _start(env)
+    lines = []
+    try:
+        deadline = time.monotonic() + 240
+        for line in process.stdout:
+            lines.append(line)
+            if "Elvie is running" in line or time.monotonic() > deadline:
+                break
+        assert any("Elvie is running" in line for line in lines), "".join(lines[-30:])
+        assert not any(port_free("127.0.0.1", port) for port in ports.values()), "every service listens"
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        _stop(process)
+    assert process.returncode == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(port_free("127.0.0.1", p) for p in ports.values()):
+        time.sleep(0.2)
+    assert [name for name, port in ports.items() if not port_free("127.0.0.1", port)] == []
