@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
         last = previous.pop("meta", {})
         figures = {**previous, **figures}
-        meta = {**last, "updated": {"date": meta["date"], "commit": meta["commit"], "benchmarks": list(chosen),
-                                    "errors": errors},
+        rerun = {"date": meta["date"], "commit": meta["commit"], "benchmarks": list(chosen), "errors": errors}
+        meta = {**last, "updated": (last.get("updated") or []) + [rerun],
                 "benchmark_duration_s": {**(last.get("benchmark_duration_s") or {}), **durations},
                 "errors": {**(last.get("errors") or {}), **errors}}
     result = {"meta": meta, **figures}

@@ -57,8 +57,8 @@ def write_markdown(result: dict, path: Path) -> None:
     lines = ["# Elvie benchmark results", "",
              f"{meta.get('date')} · commit {meta.get('commit')} · {meta.get('cpus')} CPUs · Python "
              f"{meta.get('python')}{' · quick run' if meta.get('quick') else ''}"
-             + (f" · {', '.join(meta['updated']['benchmarks'])} re-run {meta['updated']['date']} at commit "
-                f"{meta['updated']['commit']}" if meta.get("updated") else ""), "", "## Targets", "",
+             + "".join(f" · {', '.join(u['benchmarks'])} re-run {u['date']} at commit {u['commit']}"
+                       for u in meta.get("updated") or []), "", "## Targets", "",
              "| figure | value | target | |", "|---|---|---|---|"]
     symbols = {operator.le: "≤", operator.ge: "≥", operator.eq: "="}
     for key, (compare, target, label) in TARGETS.items():

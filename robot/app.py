@@ -44,7 +44,10 @@ class RunningEngine:
         self.content.close()
 
 
-def _make_ear(settings: StackSettings):
+MAKE_EAR = object()
+
+
+def make_ear(settings: StackSettings):
     if not settings.speech:
         return None
     from robot.engine.ear import Ear  # imports the speech models; fails clearly when they are missing
@@ -52,11 +55,12 @@ def _make_ear(settings: StackSettings):
 
 
 async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),
-                       on_dialogue_down=None, robot_attempts: int | None = None) -> RunningEngine:
+                       on_dialogue_down=None, robot_attempts: int | None = None, ear=MAKE_EAR) -> RunningEngine:
+    """`ear`: an Ear loaded beforehand (or None for no speech); by default it is made here."""
     content = ContentStore()
     tablet = TabletState(lang=engine_settings.default_lang)
     dialogue = RasaClient(stack.rasa, token=settings.rasa_token)
-    ear = _make_ear(settings)
+    ear = make_ear(settings) if ear is MAKE_EAR else ear
     robot = RobotSettings(url=stack.robot, user=settings.robot_user,
                           password=os.environ.get("ELVIE_ROBOT_PASSWORD"), listen_url=settings.robot_listen_url)
     body = NaoqiBody(RobotConnection(robot), tablet_url=settings.tablet_url)

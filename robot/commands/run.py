@@ -41,20 +41,24 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _run(settings) -> int:
-    from robot.app import start_engine
+    from robot.app import make_ear, start_engine
     from robot.stack import bring_up
 
     if not port_free(settings.engine_bind, settings.engine_port):
         raise PortInUse(settings.engine_port, "engine (tablet app)", settings.engine_bind)
     supervisor = Supervisor()
     running = None
+    # The speech models load while the child processes start (Rasa's ~25 s dominate).
+    ear = asyncio.ensure_future(asyncio.to_thread(make_ear, settings))
+    loaded_ear = None
     try:
         stack = await bring_up(settings, supervisor, reuse=False)
 
         def dialogue_down() -> None:
             asyncio.ensure_future(_check_dialogue(supervisor, running))
 
-        running = await start_engine(settings, stack, on_dialogue_down=dialogue_down)
+        loaded_ear = await ear  # from here on the engine owns it (and closes it, also when it fails to start)
+        running = await start_engine(settings, stack, on_dialogue_down=dialogue_down, ear=loaded_ear)
         supervisor.watch()
         stop = stop_requested()
         print("", flush=True)
@@ -69,6 +73,8 @@ async def _run(settings) -> int:
     finally:
         if running is not None:
             await running.close()
+        elif loaded_ear is None and ear.done() and not ear.cancelled() and ear.exception() is None and ear.result():
+            ear.result().close()
         await supervisor.stop_all()
     return 0
 
