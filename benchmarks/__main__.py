@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     begun = time.monotonic()
     chosen = args.only or MODULES
     for name in [m for m in TIMED if m in chosen]:
-        _collect(name, lambda n=name: _run_isolated(n, args.quick), figures, errors, durations)
+        _collect(name, lambda n=name: _timed_isolated(n, args.quick), figures, errors, durations)
     side_by_side = [m for m in CONCURRENT if m in chosen]
     with ThreadPoolExecutor(max_workers=max(1, len(side_by_side))) as pool:
         running = {name: pool.submit(_timed_isolated, name, args.quick) for name in side_by_side}
@@ -79,13 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _collect(name: str, run, figures: dict, errors: dict, durations: dict) -> None:
-    """Run (or wait for) one benchmark; a failure is reported and the others go on."""
+    """Run (or wait for) one benchmark, which returns (figures, its own duration); a failure is reported
+    and the others go on."""
     started = time.monotonic()
     print(f"[bench] {name} ...", flush=True)
     try:
-        result = run()
-        if isinstance(result, tuple):  # (figures, own duration) from a benchmark run side by side
-            result, durations[name] = result
+        result, durations[name] = run()
         figures.update(result)
     except Exception as exc:  # noqa: BLE001 - report and go on with the other benchmarks
         errors[name] = f"{type(exc).__name__}: {exc}"

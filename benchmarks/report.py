@@ -93,7 +93,7 @@ def write_plot(result: dict, path: Path) -> None:
         ("Text turn latency (ms)", [k for k in result if k.startswith("text_turn_") and k.endswith("_ms")], 250),
         ("Spoken accuracy (%)", [k for k in result if k.startswith("speech_") and k.endswith("_pct")
                                  and "accuracy" in k], None),
-        ("Vosk: free vs grammar vs verified grammar (%)", [k for _, pairs in BASELINES[2:] for _, k in pairs], None),
+        ("Vosk: free vs grammar vs verified grammar (%)", [k for k in result if k.startswith("vosk_ko_") and k.endswith("_pct")], None),
         ("NLU F1 (trained vs keyword baseline)", [k for k in result if k.startswith("nlu_") and "f1" in k
                                                   and "_per_intent" not in k], None),
         ("Memory (MB)", [k for k in result if k.startswith("memory_") and k.endswith("_mb")], None),

@@ -3,9 +3,9 @@ speech pipeline to the intent.
 
 Clips are made with espeak-ng (three voices per language, each with its own speed and pitch; every
 phrase at every noise level is said by two of them, in turn) and mixed with pink noise (sox) at
-clean, 20, 10 and 5 dB SNR, measured against the active-speech level. Each clip goes through the real pipeline (Silero VAD
-endpointing, Whisper, expected-phrase scoring) with the expectation of its dialogue state (the same
-builder the engine uses). Free transcripts are parsed by the trained Rasa NLU model (or, if none is
+clean, 20, 10 and 5 dB SNR, measured against the active-speech level. Each clip goes through the
+real pipeline (Silero VAD endpointing, Whisper, expected-phrase scoring) with the expectation of its
+dialogue state (the same builder the engine uses). Free transcripts are parsed by the trained Rasa NLU model (or, if none is
 trained, a keyword baseline). Reported per language and SNR: intent accuracy, language
 identification (of the utterances a language was decided for; first turns, which have no
 conversation language yet, also on their own), utterances not heard at all, name recognition,

@@ -44,9 +44,6 @@ class RunningEngine:
         self.content.close()
 
 
-MAKE_EAR = object()
-
-
 def make_ear(settings: StackSettings):
     if not settings.speech:
         return None
@@ -55,12 +52,11 @@ def make_ear(settings: StackSettings):
 
 
 async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),
-                       on_dialogue_down=None, robot_attempts: int | None = None, ear=MAKE_EAR) -> RunningEngine:
-    """`ear`: an Ear loaded beforehand (or None for no speech); by default it is made here."""
+                       *, ear, on_dialogue_down=None, robot_attempts: int | None = None) -> RunningEngine:
+    """`ear`: the speech pipeline from `make_ear` (None: no speech); the engine owns it from here on."""
     content = ContentStore()
     tablet = TabletState(lang=engine_settings.default_lang)
     dialogue = RasaClient(stack.rasa, token=settings.rasa_token)
-    ear = make_ear(settings) if ear is MAKE_EAR else ear
     robot = RobotSettings(url=stack.robot, user=settings.robot_user,
                           password=os.environ.get("ELVIE_ROBOT_PASSWORD"), listen_url=settings.robot_listen_url)
     body = NaoqiBody(RobotConnection(robot), tablet_url=settings.tablet_url)

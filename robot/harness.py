@@ -73,12 +73,13 @@ class LocalElvie:
         self._results: asyncio.Queue = asyncio.Queue()
 
     async def __aenter__(self) -> "LocalElvie":
-        from .app import start_engine
+        from .app import make_ear, start_engine
         from .stack import bring_up
 
         try:
             self.stack = await bring_up(self.settings, self.supervisor, reuse=True)
-            self.running = await start_engine(self.settings, self.stack, self.engine_settings, robot_attempts=20)
+            self.running = await start_engine(self.settings, self.stack, self.engine_settings,
+                                              ear=make_ear(self.settings), robot_attempts=20)
             if not self.settings.robot_url:
                 self.robot = SimulatorControl(self.stack.robot)
         except BaseException:

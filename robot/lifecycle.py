@@ -1,4 +1,5 @@
-"""Serving until Ctrl-C or SIGTERM: the shared tail of every long-running `elvie` command."""
+"""Serving until Ctrl-C or SIGTERM: the shared tail of every long-running `elvie` command
+(`stop = stop_requested()`, announce readiness, `await stop.wait()`)."""
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,3 @@ def stop_requested() -> asyncio.Event:
         loop.add_signal_handler(sig, stop.set)
     return stop
 
-
-async def wait_for_stop(stop: asyncio.Event | None = None) -> None:
-    """Return when the process is asked to stop."""
-    await (stop or stop_requested()).wait()

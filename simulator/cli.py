@@ -8,7 +8,7 @@ import sys
 
 from aiohttp import web
 
-from robot.lifecycle import stop_requested, wait_for_stop
+from robot.lifecycle import stop_requested
 from robot.logs import setup_logging
 
 from .robot import SimulatorSettings, VirtualPepper
@@ -56,6 +56,6 @@ async def _serve(robot: VirtualPepper, args) -> int:
     stop = stop_requested()
     print(f"Virtual Pepper ready: qi {robot.url}", flush=True)
     print(f"Simulator UI: http://{args.host}:{port}/", flush=True)
-    await wait_for_stop(stop)
+    await stop.wait()
     await runner.cleanup()
     return 0

@@ -9,7 +9,7 @@ import sys
 
 from aiohttp import web
 
-from robot.lifecycle import stop_requested, wait_for_stop
+from robot.lifecycle import stop_requested
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +59,6 @@ async def _serve(app: web.Application, host: str, port: int) -> int:
     await site.start()
     stop = stop_requested()
     print(f"Qmatic emulator ready on http://{host}:{runner.addresses[0][1]}", flush=True)
-    await wait_for_stop(stop)
+    await stop.wait()
     await runner.cleanup()
     return 0

@@ -12,7 +12,7 @@ import logging
 import sys
 
 from robot.config import ConfigError, load_settings
-from robot.lifecycle import stop_requested, wait_for_stop
+from robot.lifecycle import stop_requested
 from robot.logs import setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
 
@@ -68,15 +68,21 @@ async def _run(settings) -> int:
                   "input, Qmatic panel, conversation log)", flush=True)
         print(f"  Tablet app: {settings.url(running.port)}/tablet/", flush=True)
         print(f"  Robot: {stack.robot}   Logs: var/log/   Stop with Ctrl-C", flush=True)
-        await wait_for_stop(stop)
+        await stop.wait()
         print("\nStopping Elvie ...", flush=True)
     finally:
         if running is not None:
             await running.close()
-        elif loaded_ear is None and ear.done() and not ear.cancelled() and ear.exception() is None and ear.result():
-            ear.result().close()
+        elif loaded_ear is None:
+            _close_unused(ear)
         await supervisor.stop_all()
     return 0
+
+
+def _close_unused(ear_loading: asyncio.Future) -> None:
+    """The speech pipeline loaded, but start-up failed before the engine took it over."""
+    if ear_loading.done() and not ear_loading.cancelled() and ear_loading.exception() is None and ear_loading.result():
+        ear_loading.result().close()
 
 
 async def _check_dialogue(supervisor: Supervisor, running) -> None:
