@@ -67,7 +67,8 @@ class Ear:
         elif isinstance(event, Recognised):
             u = event.utterance
             engine.submit_threadsafe(TextInput(text=u.text, source="speech", lang=u.lang, confidence=u.confidence,
-                                               intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at))
+                                               intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at,
+                                               timings_ms=dict(u.timings)))
         elif isinstance(event, NotHeard):
             engine.submit_threadsafe(NotHeardInput(reason=event.reason))
         elif isinstance(event, SpeechError):

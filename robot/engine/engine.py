@@ -196,6 +196,9 @@ class Engine:
         content = self.content.current
         kind = _input_kind(item)
         result = TurnResult(turn=conv.turns + 1, input=kind, lang=conv.lang or self.settings.default_lang)
+        if isinstance(item, TextInput) and item.timings_ms:  # the recognition stages, for benchmarks and logs
+            result.timings_ms.update({f"speech_{key.removesuffix('_ms')}": round(value, 1)
+                                      for key, value in item.timings_ms.items()})
         message, metadata = self._message_for(item, conv, result)
         if message is None:
             return result

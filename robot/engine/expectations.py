@@ -3,13 +3,15 @@
 Built from what she just asked (the dialogue's `expecting` slot and the action's trace) and from
 the intents' own example sentences in the NLU training data — the shortest, most typical ones,
 because scoring costs ~40 ms per phrase. Phrases of both languages are always expected (a visitor may
-switch, and a misjudged first turn must not lock them out), the conversation's language first: scoring
-stops early once one phrase clearly wins.
+switch, and a misjudged first turn must not lock them out), the conversation's language first (before
+the language is known, each phrase next to its translation): scoring stops early once one phrase
+clearly wins.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 import yaml
@@ -70,11 +72,17 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
     kind, intents, count = CONTEXTS.get(expecting, CONTEXTS[None])
     details = details or {}
     langs = (lang,) + tuple(l for l in languages if l != lang) if lang in languages else languages
-    candidates: list[Candidate] = []
+    per_language: list[list[Candidate]] = []
     for language in langs:  # the most typical phrase of every intent first, then the others
         phrases = [_intent_phrases(intent, language, count) for intent in intents]
+        ordered: list[Candidate] = []
         for rank in range(max((len(p) for p in phrases), default=0)):
-            candidates += [Candidate(p[rank], language, intent) for intent, p in zip(intents, phrases) if rank < len(p)]
+            ordered += [Candidate(p[rank], language, intent) for intent, p in zip(intents, phrases) if rank < len(p)]
+        per_language.append(ordered)
+    if lang in languages:  # the conversation's language first
+        candidates = [c for ordered in per_language for c in ordered]
+    else:  # first words: each phrase next to its translation, so both languages are heard before scoring stops
+        candidates = [c for group in zip_longest(*per_language) for c in group if c is not None]
     hotwords: tuple[str, ...] = ()
     if kind == "name":
         hotwords = tuple(n for n in details.get("names") or [] if n)

@@ -21,6 +21,7 @@ class TextInput:
     intent: str | None = None  # set when speech matched an expected phrase
     entities: dict[str, Any] = field(default_factory=dict)
     ended_at: float | None = None  # monotonic time the visitor stopped speaking
+    timings_ms: dict[str, float] = field(default_factory=dict)  # recognition stages (speech only)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ class SpeechSettings:
     understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)  # accept/reject rules
     languages: tuple[str, ...] = ("nl", "en")
     threads: int = 2  # CPU threads for Whisper
+    score_workers: int = 2  # expected phrases scored at once (one thread each)
     beam_size: int = 1  # greedy: bounded latency; larger beams gained little on short phrases
     queue_seconds: float = 30.0  # audio buffered while recognition runs; older audio is dropped
 
@@ -47,7 +48,8 @@ class SpeechPipeline:
 
         self.settings = settings
         self.on_event = on_event
-        self.recogniser = whisper or WhisperRecogniser(threads=settings.threads, beam_size=settings.beam_size)
+        self.recogniser = whisper or WhisperRecogniser(threads=settings.threads, beam_size=settings.beam_size,
+                                                       score_workers=settings.score_workers)
         self.understanding = Understanding(self.recogniser, settings.understanding)
         self.vosk: dict[str, object] = {}
         for lang in installed_vosk_languages():
@@ -72,12 +74,19 @@ class SpeechPipeline:
     # ------------------------------------------------------------------ control (any thread)
     def start(self) -> "SpeechPipeline":
         self._stop.clear()
+        self._encoder.submit(self.recogniser.warm_up)  # before the first visitor, not during
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
         self._thread.start()
         return self
 
     def _encode_early(self, audio, voiced_chunks: int) -> None:
+        self._forget_early()  # speech went on after the last pause: that encoding is of no use
         self._early = (voiced_chunks, self._encoder.submit(self.recogniser.encode, audio))
+
+    def _forget_early(self) -> None:
+        early, self._early = self._early, None
+        if early is not None:
+            early[1].cancel()  # if it has not started yet
 
     def stop(self) -> None:
         self._stop.set()
@@ -107,8 +116,9 @@ class SpeechPipeline:
         self._generation += 1  # anything queued while speaking is stale
 
     def reset(self) -> None:
-        """Forget all buffered audio (end of a conversation)."""
+        """Forget all buffered audio (end of a conversation), the encoding of a half-heard utterance too."""
         self._generation += 1
+        self._forget_early()
         while True:
             try:
                 self._queue.get_nowait()
@@ -137,6 +147,7 @@ class SpeechPipeline:
                 generation = self._generation
                 self._reset_endpointer = False
                 self.endpointer.reset()
+                self._forget_early()
                 if item_generation != self._generation:
                     continue
             try:
@@ -163,10 +174,12 @@ class SpeechPipeline:
     def _understand(self, segment, ended: float) -> SpeechEvent:
         lang = self.language
         early, self._early = self._early, None
-        encoded = None
+        encoded, waited = None, {}
         if early is not None and early[0] == segment.voiced_parts:  # no speech after the pause it was made at
+            started = time.monotonic()
             try:
                 encoded = early[1].result(timeout=5)
+                waited = {"encode_wait_ms": (time.monotonic() - started) * 1000}
             except Exception:  # noqa: BLE001 - fall back to encoding now
                 encoded = None
         if lang in self.vosk:
@@ -177,7 +190,7 @@ class SpeechPipeline:
                                                    encoded=encoded)
         if isinstance(result, NotHeard):
             return result
-        result = Utterance(**{**result.__dict__, "timings": {**result.timings,
+        result = Utterance(**{**result.__dict__, "timings": {**waited, **result.timings,
                                                              "recognition_ms": (time.monotonic() - ended) * 1000}})
         return Recognised(result, ended)
 

@@ -14,6 +14,7 @@ is wrong on most Dutch it hears here.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,13 +61,9 @@ class Understanding:
         if level_dbfs < s.too_quiet_dbfs:
             return NotHeard("too_quiet")
         timings: dict[str, float] = {}
-        import time
-        t0 = time.monotonic()
-        if encoded is None:
+        if encoded is None:  # else it was (mostly) done while the endpointer waited for the end of the pause
             encoded = self.recogniser.encode(audio)
-            timings["encode_ms"] = (time.monotonic() - t0) * 1000
-        else:
-            timings["encode_ms"] = 0.0  # done while the endpointer waited for the end of the pause
+        timings["encode_ms"] = encoded.ms
         expectation = expectation or Expectation("open")
         scored: list[Scored] = []
         if expectation.candidates:
@@ -86,9 +83,12 @@ class Understanding:
         transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
         if conversation_lang is None and (transcript.empty or transcript.avg_logprob < s.min_transcript_logprob):
             # First words, and they make no sense in the language we guessed: try the other one.
+            # Whisper is more sure of itself in English whatever it hears, so the phrases' fit counts too.
             other = next(l for l in self.recogniser.languages if l != lang)
             retry = self.recogniser.transcribe(encoded, other, prompt=prompt)
-            if not retry.empty and retry.avg_logprob > transcript.avg_logprob:
+            best = self._best_phrase(scored)
+            if not retry.empty and (2.0 * best[other] + retry.avg_logprob >
+                                    2.0 * best[lang] + (-10.0 if transcript.empty else transcript.avg_logprob)):
                 lang, transcript = other, retry
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
         agreed = self._agreeing(scored, transcript.text)
@@ -152,29 +152,24 @@ class Understanding:
         site's) when there is no evidence. Whisper's own detector is left out: on the benchmark it
         leaned to English for Dutch and English alike (p(nl) < 0.1 for most Dutch clips) and, used with
         weight 0.5, caused 8 of 15 first-turn mistakes (see robot/speech/README.md)."""
-        languages = self.recogniser.languages
-        evidence = {lang: 0.0 for lang in languages}
-        for lang in languages:
-            best = max((x.score for x in scored if x.candidate.lang == lang), default=None)
-            if best is not None:
-                evidence[lang] += 2.0 * best
+        best = self._best_phrase(scored)
+        if conversation_lang in best:
+            # People keep to their language: only phrases that clearly fit the other language switch it.
+            other = max((l for l in best if l != conversation_lang), key=best.get)
+            return other if best[other] - best[conversation_lang] > 1.0 else conversation_lang
+        evidence = {lang: 2.0 * score for lang, score in best.items()}
         if text:
             for lang, value in self.detector.scores(text).items():
                 evidence[lang] += 0.5 * value
-        if conversation_lang in evidence:
-            # People keep to their language: only phrases that clearly fit the other language switch it
-            # (Whisper's own guess leans to English for much Dutch, so it cannot switch alone).
-            phrase_evidence = {lang: max((x.score for x in scored if x.candidate.lang == lang), default=-99.0)
-                               for lang in languages}
-            other = max((l for l in languages if l != conversation_lang), key=lambda l: phrase_evidence[l])
-            if phrase_evidence[other] - phrase_evidence[conversation_lang] > 1.0:
-                return other
-            return conversation_lang
         return max(evidence, key=evidence.get)
+
+    def _best_phrase(self, scored: list[Scored]) -> dict[str, float]:
+        """The best phrase score per language (-5, a poor fit, where none was scored)."""
+        return {lang: max((x.score for x in scored if x.candidate.lang == lang), default=-5.0)
+                for lang in self.recogniser.languages}
 
     def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
                      timings: dict) -> Utterance | None:
-        import time
 
         t0 = time.monotonic()
         likely = process.extract(transcript, list(names), scorer=fuzz.token_set_ratio, limit=3, score_cutoff=45)

@@ -33,7 +33,11 @@ turns:
     turns = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert all(t["input"] == "audio" for t in turns)
-    assert turns[0]["timings_ms"]["end_of_speech_to_first_word"] > 0
+    timings = turns[0]["timings_ms"]
+    assert timings["end_of_speech_to_first_word"] > 0
+    # the recognition stages are reported with the turn (what a developer looks at when a turn is slow)
+    assert 0 < timings["speech_recognition"] < timings["end_of_speech_to_first_word"]
+    assert timings["speech_encode"] > 0 and timings["speech_score"] > 0
 
 
 def test_elvie_does_not_hear_herself(stack):
