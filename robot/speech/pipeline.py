@@ -197,6 +197,7 @@ class SpeechPipeline:
     def recognise_pcm(self, pcm: bytes, trailing_silence_s: float = 1.0) -> list[SpeechEvent]:
         """The whole buffer through VAD and understanding, synchronously (tests, benchmarks, files)."""
         self.endpointer.reset()
+        self._forget_early()
         padded = pcm + bytes(int(trailing_silence_s * 16000) * 2)
         events = self.process(padded)
         for segment in self.endpointer.flush():
