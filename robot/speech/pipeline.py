@@ -83,6 +83,11 @@ class SpeechPipeline:
         self._forget_early()  # speech went on after the last pause: that encoding is of no use
         self._early = (voiced_chunks, self._encoder.submit(self.recogniser.encode, audio))
 
+    def _start_listening(self) -> None:
+        """A fresh endpointer, and no encoding of what it heard before."""
+        self.endpointer.reset()
+        self._forget_early()
+
     def _forget_early(self) -> None:
         early, self._early = self._early, None
         if early is not None:
@@ -146,8 +151,7 @@ class SpeechPipeline:
             if item_generation != self._generation or self._reset_endpointer or generation != self._generation:
                 generation = self._generation
                 self._reset_endpointer = False
-                self.endpointer.reset()
-                self._forget_early()
+                self._start_listening()
                 if item_generation != self._generation:
                     continue
             try:
@@ -196,8 +200,7 @@ class SpeechPipeline:
 
     def recognise_pcm(self, pcm: bytes, trailing_silence_s: float = 1.0) -> list[SpeechEvent]:
         """The whole buffer through VAD and understanding, synchronously (tests, benchmarks, files)."""
-        self.endpointer.reset()
-        self._forget_early()
+        self._start_listening()
         padded = pcm + bytes(int(trailing_silence_s * 16000) * 2)
         events = self.process(padded)
         for segment in self.endpointer.flush():

@@ -170,7 +170,6 @@ class Understanding:
 
     def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
                      timings: dict) -> Utterance | None:
-
         t0 = time.monotonic()
         likely = process.extract(transcript, list(names), scorer=fuzz.token_set_ratio, limit=3, score_cutoff=45)
         if not likely:
