@@ -7,8 +7,9 @@ queue_visits, visit — or "*" for all. A fault:
     {kind: latency, ms: 800}            answer, but late
     {kind: http_500} / {kind: http_503} fail with that status
     {kind: refuse}                      drop the connection without an answer
-    {kind: timeout, seconds: 30}        hang (the client's timeout fires); with commit: true a POST
-                                        takes effect first (the visit exists, the answer is lost)
+    {kind: timeout, seconds: 30}        hang (the client's timeout fires), then drop the request
+                                        unanswered and undone; with commit: true a POST takes effect
+                                        first (the visit exists, the answer is lost)
     {kind: malformed_json}              answer 200 with broken JSON
     {kind: auth_failure}                answer 401
 Optional `times: N` makes a fault happen N times and then clear itself.

@@ -81,7 +81,12 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
         if kind in ("http_500", "http_503"):
             return web.Response(status=int(kind[-3:]), text="Service failure", headers={"error_code": "8096"})
         if kind == "timeout" and not fault.get("commit"):
+            # The request is lost: hang until the client gives up, then drop it without acting on it.
+            # (Acting late would create a visit the client was told failed, in whatever state is seeded by then.)
             await asyncio.sleep(fault["seconds"])
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=504)
         if kind == "latency":
             await asyncio.sleep(fault["ms"] / 1000)
         try:
