@@ -8,6 +8,7 @@ through the tablet's HTTP API, sensors and audio through the virtual robot.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,8 +137,17 @@ class LocalElvie:
         if self.robot is None or self.running.ear is None:
             raise ConfigError("audio turns need the virtual Pepper and the speech pipeline")
         self._drain()
+        await self._until_listening()
         await asyncio.to_thread(self.robot.feed_audio, pcm)
         return await self.next_result(wait_s or len(pcm) / 32000 + 20.0, kind="audio")
+
+    async def _until_listening(self, limit_s: float = 30.0) -> None:
+        """A visitor answers once Elvie has finished speaking: audio sent while she speaks (or during
+        the short tail after) is not heard, by design, and would cut the start of the clip."""
+        ear = self.running.ear
+        deadline = time.monotonic() + limit_s
+        while (wait := ear.muted_for()) > 0 and time.monotonic() < deadline:
+            await asyncio.sleep(min(wait, 0.05))
 
     async def next_result(self, timeout: float, kind: str) -> dict:
         try:

@@ -51,6 +51,9 @@ class Ear:
     def reset(self) -> None:
         self.pipeline.reset()
 
+    def muted_for(self) -> float:
+        return self.pipeline.muted_for()
+
     def expect(self, expecting: str | None, details: dict | None, lang: str | None) -> None:
         content = self.engine.content.current if self.engine is not None else None
         languages = tuple(content.languages) if content is not None else ("nl", "en")

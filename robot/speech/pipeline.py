@@ -120,6 +120,12 @@ class SpeechPipeline:
         self._muted = False
         self._generation += 1  # anything queued while speaking is stale
 
+    def muted_for(self) -> float:
+        """Seconds until frames are heard again (inf while Elvie speaks, 0 when listening)."""
+        if self._muted:
+            return float("inf")
+        return max(0.0, self._muted_until - time.monotonic())
+
     def reset(self) -> None:
         """Forget all buffered audio (end of a conversation), the encoding of a half-heard utterance too."""
         self._generation += 1

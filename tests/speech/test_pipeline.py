@@ -78,11 +78,14 @@ def test_elvie_does_not_hear_herself_while_muted(pipeline):
         pipeline.set_expectation(build("confirm", None, "nl"))
         pipeline.set_language("nl")
         pipeline.mute()
+        assert pipeline.muted_for() == float("inf")
         speech = clip("ja dat klopt", "nl")
         for start in range(0, len(speech), 2730):
             pipeline.feed(speech[start:start + 2730])
         pipeline.unmute(tail_s=0.2)
+        assert 0.1 < pipeline.muted_for() <= 0.2  # what a scripted visitor waits for before speaking
         time.sleep(2.0)
+        assert pipeline.muted_for() == 0.0
         assert not any(isinstance(e, (Recognised, SpeechStarted)) for e in heard)
         for start in range(0, len(speech), 2730):  # and when she is done, she listens again
             pipeline.feed(speech[start:start + 2730])
