@@ -1,11 +1,15 @@
 """The emulator's admin API: faults, seeding, reset — only with the token, only on 127.0.0.1."""
 from __future__ import annotations
 
+import threading
+import time
+
 import requests
 
 from integrations.qmatic.errors import QmaticUnavailable
 
-from .conftest import make_client
+from .conftest import fault, make_client
+from .test_client_contract import first_created
 
 
 def admin(emulator, method, path, body=None, token=None):
@@ -58,3 +62,27 @@ def test_the_default_day_is_realistic(emulator):
     surnames = [a["customers"][0]["lastName"] for a in state["appointments"]]
     assert any(surnames.count(name) > 1 for name in surnames)
     assert {b["id"] for b in state["branches"]} == {1, 2}
+
+
+def test_a_request_in_flight_never_acts_on_a_newly_seeded_day(emulator):
+    """Tests re-seed between visitors: a slow arrival from before the seed must not check in the
+    new day's appointment that happens to have the same id."""
+    target = first_created(emulator)
+    fault(emulator, "arrive", kind="latency", ms=800, times=1)
+    client = make_client(emulator, timeout_s=3)
+    outcome = {}
+
+    def arrive():
+        try:
+            outcome["visit"] = client.arrive(target["id"])
+        except QmaticUnavailable as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=arrive)
+    worker.start()
+    time.sleep(0.3)  # the arrival is waiting out its latency
+    assert admin(emulator, "POST", "reset").status_code == 200
+    worker.join(timeout=10)
+    client.close()
+    assert "error" in outcome, outcome
+    assert admin(emulator, "GET", "state").json()["visits"] == []

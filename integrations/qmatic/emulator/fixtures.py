@@ -130,3 +130,4 @@ def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) 
     with state.lock:
         state.branches, state.queues, state.services = branches, queues, services
         state.appointments, state.visits, state.faults = appointments, {}, faults
+        state.world += 1

@@ -71,6 +71,7 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
         """Apply the operation's fault (if any) around `act`, which does the real work."""
         with state.lock:
             fault = take(state.faults, operation)
+            world = state.world
         kind = fault["kind"] if fault else None
         if not auth.allows(request) or kind == "auth_failure":
             return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Basic realm="qp"'})
@@ -91,6 +92,8 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
             await asyncio.sleep(fault["ms"] / 1000)
         try:
             with state.lock:
+                if state.world != world:  # re-seeded while this request waited (tests seed between visitors)
+                    return web.Response(status=503, text="the emulator was re-seeded", headers={"error_code": "8096"})
                 result = act()
         except EmulatorError as exc:
             return _error(exc)

@@ -59,6 +59,7 @@ class EmulatorState:
         self.appointments: dict[int, dict[str, Any]] = {}
         self.visits: dict[int, dict[str, Any]] = {}
         self.faults: dict[str, dict[str, Any]] = {}
+        self.world = 0  # bumped by every seed: a request from before a seed never acts on the new world
         self._visit_ids = itertools.count(5001)
         self._rng = random.Random(42)
 
