@@ -3,8 +3,9 @@
 `feed()` is called from the audio callback (NAOqi's processRemote, the simulator's web socket)
 and only enqueues: all work happens on the pipeline's own thread — endpointing with the VAD,
 then understanding (Whisper, or Vosk where a Vosk model is installed for the language).
-Half-duplex: while Elvie speaks, and for a short tail after, frames are dropped, so she never
-transcribes herself. `reset()` drops everything buffered (a visitor's audio never outlives their
+Half-duplex: while Elvie speaks frames are dropped, so she never transcribes herself; during a
+short tail after (her voice dying away in the hall) they only fill the endpointer's pre-roll: they
+cannot start an utterance, but a visitor who answers at once keeps their first syllable. `reset()` drops everything buffered (a visitor's audio never outlives their
 conversation).
 """
 from __future__ import annotations
@@ -59,7 +60,7 @@ class SpeechPipeline:
         self.endpointer = Endpointer(SileroVad(), settings.endpoint)
         # Encoding (the slow part of recognition) starts as soon as speech pauses, while the endpointer
         # waits to see whether the pause is the end: most of it is done by the time the turn ends.
-        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech-encode")
+        self._encoder = self._new_encoder()
         self._early: tuple[int, object] | None = None  # (voiced chunks when started, future Encoded)
         self.endpointer.on_pause = self._encode_early
         self.expectation: Expectation | None = None
@@ -72,7 +73,13 @@ class SpeechPipeline:
         self._stop = threading.Event()
 
     # ------------------------------------------------------------------ control (any thread)
+    @staticmethod
+    def _new_encoder() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech-encode")
+
     def start(self) -> "SpeechPipeline":
+        if self._stop.is_set():  # started again after stop(): its encoder thread is gone
+            self._encoder = self._new_encoder()
         self._stop.clear()
         self._encoder.submit(self.recogniser.warm_up)  # before the first visitor, not during
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
@@ -97,7 +104,7 @@ class SpeechPipeline:
         self._stop.set()
         self._encoder.shutdown(wait=False)
         try:
-            self._queue.put_nowait((None, None))
+            self._queue.put_nowait((None, None, False))
         except queue.Full:
             pass
         if self._thread is not None:
@@ -105,10 +112,11 @@ class SpeechPipeline:
 
     def feed(self, pcm: bytes) -> None:
         """Never blocks: called on the audio driver's thread."""
-        if self._muted or time.monotonic() < self._muted_until:
+        if self._muted:
             return
+        in_tail = time.monotonic() < self._muted_until  # heard as pre-roll only (see Endpointer.feed)
         try:
-            self._queue.put_nowait((self._generation, pcm))
+            self._queue.put_nowait((self._generation, pcm, in_tail))
         except queue.Full:
             log.warning("speech queue full; dropping audio")
 
@@ -121,7 +129,7 @@ class SpeechPipeline:
         self._generation += 1  # anything queued while speaking is stale
 
     def muted_for(self) -> float:
-        """Seconds until frames are heard again (inf while Elvie speaks, 0 when listening)."""
+        """Seconds until speech can start an utterance again (inf while Elvie speaks, 0 when listening)."""
         if self._muted:
             return float("inf")
         return max(0.0, self._muted_until - time.monotonic())
@@ -149,7 +157,7 @@ class SpeechPipeline:
         self._reset_endpointer = False
         while not self._stop.is_set():
             try:
-                item_generation, pcm = self._queue.get(timeout=0.2)
+                item_generation, pcm, in_tail = self._queue.get(timeout=0.2)
             except queue.Empty:
                 continue
             if pcm is None:
@@ -161,7 +169,7 @@ class SpeechPipeline:
                 if item_generation != self._generation:
                     continue
             try:
-                for event in self.process(pcm):
+                for event in self.process(pcm, may_start=not in_tail):
                     self.on_event(event)
             except ModelError as exc:
                 self.on_event(SpeechError(str(exc)))
@@ -169,10 +177,10 @@ class SpeechPipeline:
                 log.exception("speech processing failed")
                 self.on_event(SpeechError(f"{type(exc).__name__}: {exc}"))
 
-    def process(self, pcm: bytes) -> list[SpeechEvent]:
+    def process(self, pcm: bytes, may_start: bool = True) -> list[SpeechEvent]:
         """Endpoint and understand; returns events (used by the thread and by recognise_pcm)."""
         events: list[SpeechEvent] = []
-        started, segments = self.endpointer.feed(to_float(pcm))
+        started, segments = self.endpointer.feed(to_float(pcm), may_start)
         if started:
             events.append(SpeechStarted())
         for segment in segments:

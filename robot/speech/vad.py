@@ -102,11 +102,14 @@ class Endpointer:
     def in_speech(self) -> bool:
         return self._active
 
-    def feed(self, audio: np.ndarray) -> tuple[bool, list[Segment]]:
+    def feed(self, audio: np.ndarray, may_start: bool = True) -> tuple[bool, list[Segment]]:
         """Returns (speech started during this audio, finished segments).
 
         When speech pauses (~160 ms of non-speech), `on_pause(audio so far)` is called: the pipeline
         uses it to start encoding while the endpointer waits to see whether the silence lasts.
+        `may_start=False` (the echo tail after Elvie speaks): the audio only fills the pre-roll, so a
+        visitor who answers while her voice dies away keeps the first syllable, but the tail alone
+        (her own echo) never starts an utterance.
         """
         s = self.settings
         started = False
@@ -118,7 +121,7 @@ class Endpointer:
             probability = self.vad(chunk)
             if not self._active:
                 self._pre = np.concatenate([self._pre, chunk])[-(pre_roll + CHUNK * 8):]
-                self._run = self._run + 1 if probability >= s.threshold else 0
+                self._run = self._run + 1 if probability >= s.threshold and may_start else 0
                 if self._run * CHUNK / RATE >= s.min_speech_s:
                     self._active, started = True, True
                     self._speech = [self._pre.copy()]

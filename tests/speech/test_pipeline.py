@@ -96,3 +96,29 @@ def test_elvie_does_not_hear_herself_while_muted(pipeline):
     finally:
         pipeline.stop()
         pipeline.on_event = lambda e: None
+
+
+def test_a_quick_yes_while_her_voice_dies_away_is_heard(pipeline):
+    """The visitor says "ja" the moment Elvie stops: its start falls in the echo tail, yet it is heard."""
+    heard = []
+    pipeline.on_event = heard.append
+    pipeline.start()
+    try:
+        pipeline.set_expectation(build("confirm", None, "nl"))
+        pipeline.set_language("nl")
+        pipeline.mute()
+        pipeline.unmute(tail_s=0.3)
+        speech = clip("ja", "nl", lead_s=0.0, tail_s=1.0)
+        samples = np.frombuffer(speech, dtype="<i2")
+        split = int(np.argmax(np.abs(samples) > 600)) + int(0.1 * 16000)  # its first 100 ms in the tail
+        pipeline.feed(speech[:split * 2])
+        time.sleep(0.35)
+        for start in range(split * 2, len(speech), 2730):
+            pipeline.feed(speech[start:start + 2730])
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(isinstance(e, (Recognised, NotHeard)) for e in heard):
+            time.sleep(0.1)
+        assert any(isinstance(e, Recognised) and e.utterance.intent == "affirm" for e in heard), heard
+    finally:
+        pipeline.stop()
+        pipeline.on_event = lambda e: None
