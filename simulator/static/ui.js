@@ -59,14 +59,21 @@ $("mic").onclick = async () => {
   const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/mic");
   ws.binaryType = "arraybuffer";
   const ratio = ctx.sampleRate / 16000;
+  let pos = 0;  // read position in the current buffer, carried over so no sample is skipped between buffers
   proc.onaudioprocess = (e) => {
     const input = e.inputBuffer.getChannelData(0);
-    const out = new Int16Array(Math.floor(input.length / ratio));
-    for (let i = 0; i < out.length; i++) {
-      const v = Math.max(-1, Math.min(1, input[Math.floor(i * ratio)]));
-      out[i] = v < 0 ? v * 0x8000 : v * 0x7fff;
+    const out = [];
+    // Each 16 kHz sample is the mean of the input samples it covers: a crude low-pass, so sounds
+    // above 8 kHz do not fold back into the speech band (picking every third sample would alias).
+    for (; pos + ratio <= input.length; pos += ratio) {
+      const start = Math.max(0, Math.floor(pos)), end = Math.max(start + 1, Math.floor(pos + ratio));
+      let sum = 0;
+      for (let j = start; j < end; j++) sum += input[j];
+      const v = Math.max(-1, Math.min(1, sum / (end - start)));
+      out.push(v < 0 ? v * 0x8000 : v * 0x7fff);
     }
-    if (ws.readyState === 1) ws.send(out.buffer);
+    pos -= input.length;
+    if (ws.readyState === 1) ws.send(Int16Array.from(out).buffer);
   };
   src.connect(proc); proc.connect(ctx.destination);
   mic = {stop: () => { proc.disconnect(); src.disconnect(); stream.getTracks().forEach((t) => t.stop()); ws.close(); ctx.close(); }};

@@ -39,6 +39,33 @@ def test_desktop_ui_drives_a_greeting(elvie):
     assert elvie.robot.snapshot()["spoken"][0]["service"] == "ALAnimatedSpeech"
 
 
+def test_the_browser_microphone_reaches_elvie(stack, tmp_path):
+    """The desktop UI's microphone button: what the (fake) browser microphone hears becomes a spoken turn."""
+    from dataclasses import replace
+
+    from robot.speech.audio import write_wav
+    from robot.speech.tts import espeak_clip
+
+    wav = tmp_path / "goedemorgen.wav"
+    write_wav(wav, bytes(32000) + espeak_clip("goedemorgen", "nl") + bytes(48000))
+    local = LocalElvie(replace(stack["settings"], speech=True), time_scale=0.02)
+    stack["loop"].run(local.__aenter__())
+    try:
+        ui = f"http://127.0.0.1:{local.settings.simulator_ui_port}/"
+        with tablet_page(ui, width=1600, height=1000, microphone_wav=wav) as page:
+            page.wait_for_selector("#connection:has-text('connected')")
+            page.click("#mic")
+            page.wait_for_selector("#mic.on")
+            result = stack["loop"].run(local.next_result(30, kind="audio"))
+            page.click("#mic")  # and off again
+            assert not page.query_selector("#mic.on")
+        assert result["input"] == "audio" and result["heard"], result
+        assert result["intent"] == "greet" and result["lang"] == "nl", result
+        assert result["say"] and "Elvie" in result["say"][0]
+    finally:
+        stack["loop"].run(local.close())
+
+
 @pytest.mark.parametrize("lang, name", [("nl", "Emily Clarke"), ("en", "Emily Clarke")])
 def test_complete_check_in_by_touch_only(elvie, lang, name):
     """Deaf and hard-of-hearing visitors can do everything by touch."""

@@ -10,11 +10,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @contextmanager
-def tablet_page(url: str, width: int = 1280, height: int = 800):
+def tablet_page(url: str, width: int = 1280, height: int = 800, microphone_wav: Path | None = None):
+    """`microphone_wav`: Chromium's fake microphone plays this file once (getUserMedia is allowed)."""
     from playwright.sync_api import sync_playwright
 
+    args = list(CHROMIUM_ARGS)
+    if microphone_wav is not None:
+        args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-audio-capture={microphone_wav}%noloop", "--autoplay-policy=no-user-gesture-required"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             dialogs: list[str] = []
