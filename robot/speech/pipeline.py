@@ -5,8 +5,8 @@ and only enqueues: all work happens on the pipeline's own thread — endpointing
 then understanding (Whisper, or Vosk where a Vosk model is installed for the language).
 Half-duplex: while Elvie speaks frames are dropped, so she never transcribes herself; during a
 short tail after (her voice dying away in the hall) they only fill the endpointer's pre-roll: they
-cannot start an utterance, but a visitor who answers at once keeps their first syllable. `reset()` drops everything buffered (a visitor's audio never outlives their
-conversation).
+cannot start an utterance, but a visitor who answers at once keeps their first syllable.
+`reset()` drops everything buffered (a visitor's audio never outlives their conversation).
 """
 from __future__ import annotations
 

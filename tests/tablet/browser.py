@@ -17,7 +17,8 @@ def tablet_page(url: str, width: int = 1280, height: int = 800, microphone_wav: 
     args = list(CHROMIUM_ARGS)
     if microphone_wav is not None:
         args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 f"--use-file-for-fake-audio-capture={microphone_wav}%noloop", "--autoplay-policy=no-user-gesture-required"]
+                 f"--use-file-for-fake-audio-capture={microphone_wav}%noloop",
+                 "--autoplay-policy=no-user-gesture-required"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         try:
