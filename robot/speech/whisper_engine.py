@@ -94,8 +94,7 @@ class WhisperRecogniser:
         self._lock = threading.Lock()  # one recognition step at a time (they would only slow each other)
         self._period = self.tokenizer.encode(".", add_special_tokens=False).ids[-1]
         self._ids = {name: self.tokenizer.token_to_id(name) for name in
-                     ("<|startoftranscript|>", "<|transcribe|>", "<|notimestamps|>", "<|startofprev|>",
-                      "<|nl|>", "<|en|>")}
+                     ("<|startoftranscript|>", "<|transcribe|>", "<|notimestamps|>", "<|startofprev|>")}
 
     def warm_up(self) -> None:
         """One pass of every step on silence: the first encoding after loading takes ~100 ms longer

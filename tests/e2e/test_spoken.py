@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +35,7 @@ turns:
     expect: {screen: confirm_appointment}
   - audio: ja.wav
     expect: {intent: affirm, lang: nl}
-""" % (str((tmp_path / "../").resolve()) and "%s" % __import__("pathlib").Path("tests/conversations/fixtures/today.yml").resolve()))
+""" % Path("tests/conversations/fixtures/today.yml").resolve())
     run = subprocess.run([sys.executable, "-m", "robot.cli", "converse", "--script", str(script), "--json"],
                          capture_output=True, text=True, env=converse_env, timeout=300)
     turns = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]

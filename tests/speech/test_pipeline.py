@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -69,43 +70,52 @@ def test_quiet_speech_is_too_quiet(pipeline):
         assert not any(isinstance(e, Recognised) for e in events)
 
 
-def test_elvie_does_not_hear_herself_while_muted(pipeline):
-    """Half-duplex: audio fed while muted (Elvie speaking) and during the tail is dropped."""
-    heard = []
+@contextmanager
+def listening_for_yes(pipeline):
+    """The running pipeline after Elvie asked a Dutch yes/no question; yields the events it reports."""
+    heard: list = []
     pipeline.on_event = heard.append
     pipeline.start()
     try:
         pipeline.set_expectation(build("confirm", None, "nl"))
         pipeline.set_language("nl")
-        pipeline.mute()
-        assert pipeline.muted_for() == float("inf")
-        speech = clip("ja dat klopt", "nl")
-        for start in range(0, len(speech), 2730):
-            pipeline.feed(speech[start:start + 2730])
-        pipeline.unmute(tail_s=0.2)
-        assert 0.1 < pipeline.muted_for() <= 0.2  # what a scripted visitor waits for before speaking
-        time.sleep(2.0)
-        assert pipeline.muted_for() == 0.0
-        assert not any(isinstance(e, (Recognised, SpeechStarted)) for e in heard)
-        for start in range(0, len(speech), 2730):  # and when she is done, she listens again
-            pipeline.feed(speech[start:start + 2730])
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not any(isinstance(e, Recognised) for e in heard):
-            time.sleep(0.1)
-        assert any(isinstance(e, Recognised) and e.utterance.intent == "affirm" for e in heard)
+        yield heard
     finally:
         pipeline.stop()
         pipeline.on_event = lambda e: None
 
 
+def feed_in_buffers(pipeline, pcm: bytes) -> None:
+    for start in range(0, len(pcm), 2730):  # the microphone's ~85 ms buffers
+        pipeline.feed(pcm[start:start + 2730])
+
+
+def wait_for(heard: list, kinds: tuple, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not any(isinstance(e, kinds) for e in heard):
+        time.sleep(0.1)
+
+
+def test_elvie_does_not_hear_herself_while_muted(pipeline):
+    """Half-duplex: audio fed while muted (Elvie speaking) is dropped."""
+    with listening_for_yes(pipeline) as heard:
+        pipeline.mute()
+        assert pipeline.muted_for() == float("inf")
+        speech = clip("ja dat klopt", "nl")
+        feed_in_buffers(pipeline, speech)
+        pipeline.unmute(tail_s=0.2)
+        assert 0.1 < pipeline.muted_for() <= 0.2  # what a scripted visitor waits for before speaking
+        time.sleep(2.0)
+        assert pipeline.muted_for() == 0.0
+        assert not any(isinstance(e, (Recognised, SpeechStarted)) for e in heard)
+        feed_in_buffers(pipeline, speech)  # and when she is done, she listens again
+        wait_for(heard, (Recognised,))
+        assert any(isinstance(e, Recognised) and e.utterance.intent == "affirm" for e in heard)
+
+
 def test_a_quick_yes_while_her_voice_dies_away_is_heard(pipeline):
     """The visitor says "ja" the moment Elvie stops: its start falls in the echo tail, yet it is heard."""
-    heard = []
-    pipeline.on_event = heard.append
-    pipeline.start()
-    try:
-        pipeline.set_expectation(build("confirm", None, "nl"))
-        pipeline.set_language("nl")
+    with listening_for_yes(pipeline) as heard:
         pipeline.mute()
         pipeline.unmute(tail_s=0.3)
         speech = clip("ja", "nl", lead_s=0.0, tail_s=1.0)
@@ -113,12 +123,6 @@ def test_a_quick_yes_while_her_voice_dies_away_is_heard(pipeline):
         split = int(np.argmax(np.abs(samples) > 600)) + int(0.1 * 16000)  # its first 100 ms in the tail
         pipeline.feed(speech[:split * 2])
         time.sleep(0.35)
-        for start in range(split * 2, len(speech), 2730):
-            pipeline.feed(speech[start:start + 2730])
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not any(isinstance(e, (Recognised, NotHeard)) for e in heard):
-            time.sleep(0.1)
+        feed_in_buffers(pipeline, speech[split * 2:])
+        wait_for(heard, (Recognised, NotHeard))
         assert any(isinstance(e, Recognised) and e.utterance.intent == "affirm" for e in heard), heard
-    finally:
-        pipeline.stop()
-        pipeline.on_event = lambda e: None
