@@ -37,7 +37,8 @@ def local_secret(name: str) -> str:
         except (OSError, ValueError):
             data = {}
     if name not in data:
-        data[name] = secrets.token_urlsafe(16)
+        # Hex, never base64: a token starting with "-" is read as an option by argparse.
+        data[name] = secrets.token_hex(16)
         SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)
         tmp = SECRETS_FILE.with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")

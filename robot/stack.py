@@ -47,7 +47,7 @@ def specs(settings: StackSettings, model: Path) -> dict[str, ChildSpec]:
     result: dict[str, ChildSpec] = {}
     if not settings.qmatic_config:
         argv = ELVIE + ["qmatic-emulator", "--host", host, "--port", str(settings.qmatic_port),
-                        "--admin-token", settings.qmatic_admin_token]
+                        f"--admin-token={settings.qmatic_admin_token}"]
         if settings.qmatic_fixtures:
             argv += ["--fixtures", settings.qmatic_fixtures]
         result["qmatic"] = ChildSpec("Qmatic emulator", argv, settings.qmatic_port, host, ready_timeout_s=20)
@@ -55,7 +55,7 @@ def specs(settings: StackSettings, model: Path) -> dict[str, ChildSpec]:
                                                             str(settings.actions_port)],
                                   settings.actions_port, host, ready_path="/health", ready_timeout_s=60,
                                   env=qmatic_env(settings))
-    rasa_argv = [rasa_executable(), "run", "--enable-api", "--auth-token", settings.rasa_token, "-m", str(model),
+    rasa_argv = [rasa_executable(), "run", "--enable-api", f"--auth-token={settings.rasa_token}", "-m", str(model),
                  "--endpoints", str(REPO_ROOT / "dialogue" / "endpoints.yml"), "-i", host,
                  "-p", str(settings.rasa_port)]
     env = rasa_env()
@@ -69,7 +69,7 @@ def specs(settings: StackSettings, model: Path) -> dict[str, ChildSpec]:
                         "--time-scale", str(settings.speech_time_scale)]
         if not settings.qmatic_config:
             argv += ["--qmatic-url", settings.url(settings.qmatic_port),
-                     "--qmatic-admin-token", settings.qmatic_admin_token]
+                     f"--qmatic-admin-token={settings.qmatic_admin_token}"]
         if settings.speak_aloud:
             argv.append("--speak")
         if settings.simulator_echo:

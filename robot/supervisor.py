@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import aiohttp
 from robot.logs import log_dir
 
 log = logging.getLogger(__name__)
+_random = random.SystemRandom()
 
 
 class PortInUse(RuntimeError):
@@ -68,10 +70,37 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def ephemeral_ports() -> range:
+    """The ports the kernel hands out for outgoing connections and `bind(0)`."""
+    try:
+        low, high = (int(part) for part in EPHEMERAL_RANGE_FILE.read_text().split())
+        return range(low, high + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)  # Linux's default
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    """A free port for a child to listen on, chosen below the ephemeral range.
+
+    A port taken from `bind(0)` is ephemeral: between choosing it and the child binding it,
+    any outgoing connection or qi listener on the machine may be given the same port, and the
+    child then fails with "address already in use". Ports below the range are never handed out
+    by the kernel, so only another explicit choice could collide, and `port_free` checks that.
+    """
+    low = max(1024, ephemeral_ports().start - 12000)
+    high = ephemeral_ports().start
+    if high - low < 1000:  # an unusual range leaves no room below it: fall back to the kernel's choice
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            return probe.getsockname()[1]
+    for _ in range(200):
+        port = _random.randrange(low, high)
+        if port_free(host, port):
+            return port
+    raise OSError(f"no free port between {low} and {high} on {host}")
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:

@@ -40,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
     except FixtureError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
-    token = args.admin_token or secrets.token_urlsafe(12)
+    token = args.admin_token or secrets.token_hex(12)
     if not args.admin_token:
         print(f"Admin token: {token}", flush=True)
     app = create_app(state, EmulatorAuth(args.user, args.password, tuple(args.auth_token)), token, fixture)

@@ -41,3 +41,26 @@ def test_tokens_are_kept_out_of_the_repository():
     import subprocess
     tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
     assert not [f for f in tracked if f.startswith("var/") or f.endswith(".env") or f == "elvie.yml"]
+
+
+def test_tokens_that_look_like_options_reach_every_child_intact(tmp_path):
+    """A token may start with "-" (an old var/secrets.json holds base64 ones): each child's own parser gets it whole."""
+    import argparse
+
+    from rasa.__main__ import create_argument_parser
+
+    from integrations.qmatic import cli as qmatic_cli
+    from simulator import cli as simulator_cli
+
+    settings = replace(StackSettings(), rasa_token="-rasa", qmatic_admin_token="-qmatic")
+    children = specs(settings, tmp_path / "model.tar.gz")
+
+    rasa_args = create_argument_parser().parse_args(children["rasa"].argv[1:])
+    assert rasa_args.auth_token == "-rasa"
+    for name, configure, attribute in (("qmatic", qmatic_cli.configure, "admin_token"),
+                                       ("simulator", simulator_cli.configure, "qmatic_admin_token")):
+        parser = argparse.ArgumentParser()
+        configure(parser)
+        argv = children[name].argv
+        command_at = argv.index("robot.cli") + 2
+        assert getattr(parser.parse_args(argv[command_at:]), attribute) == "-qmatic", name

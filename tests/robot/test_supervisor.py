@@ -57,3 +57,16 @@ def test_a_child_that_fails_to_start_says_why(tmp_path, monkeypatch):
         with pytest.raises(ChildFailed, match="(?s)stopped during start-up .*exit 3.*no such model"):
             await Supervisor().start(spec)
     asyncio.run(scenario())
+
+
+def test_free_ports_are_never_ones_the_kernel_hands_out():
+    """A chosen port outside the ephemeral range cannot be taken by an outgoing connection before the child binds it."""
+    from robot.supervisor import ephemeral_ports
+
+    ephemeral = ephemeral_ports()
+    ports = {free_port() for _ in range(50)}
+    assert not ports & set(ephemeral)
+    assert len(ports) > 40  # random, so two children started together do not get the same one
+    with socket.socket() as kernel_choice:
+        kernel_choice.bind(("127.0.0.1", 0))
+        assert kernel_choice.getsockname()[1] in ephemeral

@@ -261,7 +261,7 @@ class EmulatorServer:
         self.fixture = fixture if fixture is not None else load_fixture(None)
         seed(self.state, self.fixture)
         self.auth = auth or EmulatorAuth()
-        self.admin_token = admin_token or secrets.token_urlsafe(12)
+        self.admin_token = admin_token or secrets.token_hex(12)
         self.host, self.port = host, port
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="qmatic-emulator", daemon=True)
