@@ -90,8 +90,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     child then fails with "address already in use". Ports below the range are never handed out
     by the kernel, so only another explicit choice could collide, and `port_free` checks that.
     """
-    low = max(1024, ephemeral_ports().start - 12000)
     high = ephemeral_ports().start
+    low = max(1024, high - 12000)
     if high - low < 1000:  # an unusual range leaves no room below it: fall back to the kernel's choice
         with socket.socket() as probe:
             probe.bind((host, 0))
