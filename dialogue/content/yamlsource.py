@@ -103,6 +103,10 @@ def load_yaml(path: Path, display: str | None = None) -> Source:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise YamlError([Problem(display, 1, "file not found")]) from None
+    except IsADirectoryError:
+        raise YamlError([Problem(display, 1, "this is a folder; give the path of a .yml file in it")]) from None
+    except OSError as exc:
+        raise YamlError([Problem(display, 1, f"cannot be read ({exc.strerror})")]) from None
     except UnicodeDecodeError as exc:
         raise YamlError([Problem(display, 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]) from None
     loader = yaml.SafeLoader(text)

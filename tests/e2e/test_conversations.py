@@ -26,3 +26,14 @@ def test_conversation(script, converse_env):
     for turn in turns:  # the JSON a developer gets has every field the issue names
         assert {"turn", "lang", "intent", "confidence", "entities", "say", "screen", "gestures", "qmatic", "ticket",
                 "handover"} <= set(turn)
+
+
+@pytest.mark.parametrize("given, message", [("folder", "this is a folder; give the path of a .yml file in it"),
+                                            ("missing.yml", "file not found")])
+def test_a_script_path_that_is_not_a_file_is_a_clear_error(tmp_path, given, message):
+    (tmp_path / "folder").mkdir()
+    path = tmp_path / given
+    run = subprocess.run([sys.executable, "-m", "robot.cli", "converse", "--script", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"ERROR: {path}:1: {message}"
