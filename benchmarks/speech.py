@@ -107,6 +107,7 @@ def mix(clip: bytes, snr_db: float | None, seed: int, lead_s: float = 0.4, tail_
         active = speech[np.abs(speech) > 0.05 * np.max(np.abs(speech))]
         speech_rms = float(np.sqrt(np.mean(active ** 2)))
         noise = _noise(padded.size / RATE, seed % 3)
+        noise = np.pad(noise, (0, max(0, padded.size - noise.size)))[:padded.size]  # rounding of the length
         noise_rms = float(np.sqrt(np.mean(noise ** 2))) or 1.0
         noise = noise * (speech_rms / (10 ** (snr_db / 20)) / noise_rms)
     return np.clip(padded + noise, -32768, 32767).astype("<i2").tobytes()

@@ -71,7 +71,8 @@ class Ear:
             u = event.utterance
             engine.submit_threadsafe(TextInput(text=u.text, source="speech", lang=u.lang, confidence=u.confidence,
                                                intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at,
-                                               timings_ms=dict(u.timings)))
+                                               timings_ms=dict(u.timings),
+                                               language_votes=dict(u.language_votes)))
         elif isinstance(event, NotHeard):
             engine.submit_threadsafe(NotHeardInput(reason=event.reason))
         elif isinstance(event, SpeechError):

@@ -30,6 +30,7 @@ from robot.tablet.state import TabletState
 from .dialogue_client import DialogueUnavailable, ParsedTurn, RasaClient, intent_message
 from .inputs import Input, NotHeardInput, SensorInput, TextInput, TouchInput, TurnResult
 from robot.language import LanguageDetector
+from robot.language_policy import LANGUAGE_NEUTRAL_STATES, ConversationLanguage, LanguageEvidence
 from .touch import ENGINE_BUTTONS, TEXT_BUTTON, UnknownButton, meaning_of
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,20 @@ class EngineSettings:
 
 @dataclass
 class Conversation:
+    language: ConversationLanguage
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    lang: str | None = None
     lang_in_dialogue: str | None = None
+    expecting: str | None = None  # what Elvie asked last (the dialogue's `expecting` slot)
     visitor_turns: int = 0
     turns: int = 0
     started: float = field(default_factory=time.monotonic)
     last_activity: float = field(default_factory=time.monotonic)
     handover: bool = False
+
+    @property
+    def lang(self) -> str | None:
+        """The visitor's language as decided so far (None before any evidence)."""
+        return self.language.current
 
 
 def _clean_text(text: str) -> str:
@@ -77,7 +84,7 @@ class Engine:
         self.detector = detector or LanguageDetector(tuple(content.current.languages))
         self.ear = ear
         self.on_dialogue_down = on_dialogue_down
-        self.conversation = Conversation()
+        self.conversation = self._new_conversation()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._turn_lock = asyncio.Lock()
         self._speaking = False
@@ -88,6 +95,10 @@ class Engine:
         self._speech_ended: float | None = None
         self.turn_listeners: list[Callable[[TurnResult], None]] = []
         self.robot_connected = False
+
+    def _new_conversation(self) -> Conversation:
+        return Conversation(language=ConversationLanguage(tuple(self.content.current.languages),
+                                                          self.settings.default_lang))
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -249,11 +260,12 @@ class Engine:
         await self._perform(messages, result)
         parsed = await parsed_task
         result.intent, result.confidence, result.entities = parsed.intent, parsed.confidence, parsed.entities
-        if parsed.slots.get("language") in content.languages:
-            conv.lang = conv.lang_in_dialogue = parsed.slots["language"]
-        if messages:
-            conv.lang = messages[-1].lang
-            result.lang = conv.lang
+        said_lang = parsed.slots.get("language")
+        if said_lang in content.languages and said_lang != lang:  # the visitor asked ("can we speak English")
+            conv.language.choose(said_lang)
+            conv.lang_in_dialogue = said_lang
+        result.lang = conv.language.answer_language
+        conv.expecting = parsed.slots.get("expecting")
         conv.handover = conv.handover or result.handover
         self._listen(parsed.slots, traces)
         if any(m.response == "utter_goodbye" for m in messages):
@@ -275,10 +287,8 @@ class Engine:
             if not text:
                 return None, {}
             result.heard = text
-            if item.lang in self.content.current.languages:
-                conv.lang = item.lang if (conv.lang is None or item.source == "speech") else conv.lang
-            else:
-                conv.lang = self.detector.decide(text, conv.lang, first_turn=conv.visitor_turns == 0)
+            if conv.expecting not in LANGUAGE_NEUTRAL_STATES:  # names and codes carry no language
+                conv.language.observe(self._language_evidence(item, text), typed=item.source != "speech")
             message = intent_message(item.intent, item.entities) if item.intent else text
             if message.startswith("/") and not item.intent:
                 message = message.lstrip("/") or text  # typed text must never trigger intents directly
@@ -293,13 +303,16 @@ class Engine:
             if meaning.intent == "switch_language":
                 wanted = meaning.entities.get("language")
                 if wanted in self.content.current.languages:
-                    conv.lang = wanted
+                    conv.language.choose(wanted)
             result.heard = None
             return intent_message(meaning.intent, meaning.entities), {"source": "touch"}
         if isinstance(item, NotHeardInput):
             if conv.visitor_turns == 0:
                 return None, {}  # hall noise while nobody talks to Elvie: stay quiet
-            return intent_message("EXTERNAL_cant_hear", {}), {"source": "speech"}
+            # Too quiet: she says she cannot hear. A voice at a good level without words she could
+            # place: she says she did not understand (and gives an example). Each only when true.
+            intent = "EXTERNAL_cant_hear" if item.reason == "too_quiet" else "EXTERNAL_not_understood"
+            return intent_message(intent, {}), {"source": "speech"}
         if isinstance(item, SensorInput):
             event = item.event
             if event.kind == "rough_handling":
@@ -310,6 +323,17 @@ class Engine:
                     return intent_message("EXTERNAL_person_arrived", {}), {"source": "sensor"}
                 return None, {}
         return None, {}
+
+    def _language_evidence(self, item: TextInput, text: str) -> LanguageEvidence:
+        """Speech brings its recognition sources' votes; typed text its words' vocabulary."""
+        if item.source == "speech":
+            votes = dict(item.language_votes) or {"recogniser": item.lang}
+            return LanguageEvidence(votes, len(text.split()))
+        if item.lang in self.content.current.languages:  # a typed text with a known language
+            return LanguageEvidence({"given": item.lang}, len(text.split()))
+        guess = self.detector.guess(text)
+        strong = guess.lang if guess.confidence >= 0.95 or self.conversation.lang is None else None
+        return LanguageEvidence({"words": strong}, len(text.split()))
 
     def _split(self, replies: list[dict], lang: str) -> tuple[list[BotMessage], list[dict]]:
         messages: list[BotMessage] = []
@@ -406,7 +430,7 @@ class Engine:
     async def end_conversation(self, reason: str) -> None:
         """Forget the visitor: wipe the dialogue tracker, speech buffers and the tablet."""
         old = self.conversation
-        self.conversation = Conversation()
+        self.conversation = self._new_conversation()
         self._end_at = None
         lang = self.settings.default_lang
         if self.ear:

@@ -31,6 +31,9 @@ CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
     "candidate": ("candidate", (), 0),
     "walk_in_service": ("walk_in_service", (), 0),
 }
+# Short answers are expected in every state: a bare "nee" must be heard wherever it is said (free
+# transcription of a single short word is the least reliable part of recognition).
+ALWAYS = ("affirm", "deny")
 # The most typical phrases per intent (the intents' example sentences in dialogue/data/nlu);
 # an intent without core phrases uses its shortest examples.
 CORE = {"affirm": {"nl": ["ja", "ja dat klopt"], "en": ["yes", "yes that's right"]},
@@ -75,9 +78,12 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
     per_language: list[list[Candidate]] = []
     for language in langs:  # the most typical phrase of every intent first, then the others
         phrases = [_intent_phrases(intent, language, count) for intent in intents]
+        phrases += [_intent_phrases(intent, language, 1)[:1] for intent in ALWAYS if intent not in intents]
         ordered: list[Candidate] = []
         for rank in range(max((len(p) for p in phrases), default=0)):
-            ordered += [Candidate(p[rank], language, intent) for intent, p in zip(intents, phrases) if rank < len(p)]
+            ordered += [Candidate(p[rank], language, intent)
+                        for intent, p in zip(intents + tuple(i for i in ALWAYS if i not in intents), phrases)
+                        if rank < len(p)]
         per_language.append(ordered)
     if lang in languages:  # the conversation's language first
         candidates = [c for ordered in per_language for c in ordered]

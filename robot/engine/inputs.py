@@ -22,6 +22,8 @@ class TextInput:
     entities: dict[str, Any] = field(default_factory=dict)
     ended_at: float | None = None  # monotonic time the visitor stopped speaking
     timings_ms: dict[str, float] = field(default_factory=dict)  # recognition stages (speech only)
+    # speech only: each recognition source's view of the language (robot/language_policy.py decides)
+    language_votes: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

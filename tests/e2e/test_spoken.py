@@ -59,3 +59,48 @@ def test_elvie_does_not_hear_herself(stack):
             assert follow_up["input"] == "audio" and follow_up["say"] == [], follow_up
             assert elvie.engine.conversation.visitor_turns == 0
     stack["loop"].run(scenario(), timeout=120)
+
+
+def test_a_surname_said_alone_finds_the_appointment(tmp_path, converse_env):
+    """Asked for her name, the visitor says only her surname: the appointment is found."""
+    write_wav(tmp_path / "hello.wav", bytes(8000) + espeak_clip("good morning", "en") + bytes(8000))
+    write_wav(tmp_path / "appointment.wav", bytes(8000) + espeak_clip("I have an appointment", "en") + bytes(8000))
+    write_wav(tmp_path / "clarke.wav", bytes(8000) + espeak_clip("Clarke", "en") + bytes(8000))
+    script = tmp_path / "surname.yml"
+    script.write_text("""name: a surname alone
+qmatic: %s
+turns:
+  - audio: hello.wav
+    expect: {intent: greet, lang: en}
+  - audio: appointment.wav
+    expect: {intent: check_in, lang: en, screen: ask_name}
+  - audio: clarke.wav
+    expect: {lang: en, screen: confirm_appointment}
+""" % Path("tests/conversations/fixtures/today.yml").resolve())
+    run = subprocess.run([sys.executable, "-m", "robot.cli", "converse", "--script", str(script), "--json"],
+                         capture_output=True, text=True, env=converse_env, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+def test_a_misjudged_language_is_undone_by_the_next_sentence(stack):
+    """One utterance judged English in a Dutch conversation gets one English answer; the next Dutch
+    sentence brings Elvie back to Dutch at once (never two wrong-language turns in a row)."""
+    from robot.engine.inputs import TextInput
+
+    dutch = {"phrases": "nl", "transcript": None, "words": "nl"}
+    english = {"phrases": "en", "transcript": "en", "words": "en"}
+
+    async def scenario():
+        async with LocalElvie(stack["settings"]) as elvie:
+            first = await elvie.engine.handle(TextInput("goedemorgen", source="speech", language_votes=dutch))
+            second = await elvie.engine.handle(TextInput("ik heb een afspraak", source="speech", intent="check_in",
+                                                         language_votes=dutch))
+            assert first.lang == second.lang == "nl" and second.screen == "ask_name"
+            misjudged = await elvie.engine.handle(TextInput("I have a question", source="speech",
+                                                            language_votes=english))
+            assert misjudged.lang == "en"
+            back = await elvie.engine.handle(TextInput("ik wil een medewerker spreken", source="speech",
+                                                       intent="request_human", language_votes={"phrases": "nl"}))
+            assert back.lang == "nl", back
+            assert elvie.engine.tablet.view.lang == "nl"
+    stack["loop"].run(scenario(), timeout=180)
