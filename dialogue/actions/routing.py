@@ -18,9 +18,16 @@ class ActionArea(ElvieAction):
     action_name = "action_area"
 
     def act(self, turn: Turn) -> None:
+        from .opening import closed_now, say_closed
+
         key = "werkacademie" if turn.intent == "werkacademie" else "servicecentrum"
         area = turn.content.area(key)
         turn.set("area", key)
+        closed = closed_now(turn, key)
+        if closed:
+            say_closed(turn, closed)
+            turn.expect(None)
+            return
         turn.say(f"utter_{key}", guidance=area.guidance(turn.lang) if area else "",
                  screen_data={"area": key, "waiting": area.waiting(turn.lang) if area else ""})
         turn.set("last_prompt", {"response": f"utter_{key}"})
