@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
 
 import requests
 
@@ -49,7 +48,7 @@ def hand_over(turn: Turn, reason: str) -> None:
     turn.expect(None)
     url = turn.content.handover.notify_url
     if url:
-        body = {"event": "handover", "reason": reason, "time": datetime.now().isoformat(timespec="seconds"),
+        body = {"event": "handover", "reason": reason, "time": turn.runtime.clock.now().isoformat(timespec="seconds"),
                 "location": turn.content.locations.here_name("nl")}
         threading.Thread(target=_notify, args=(url, body), daemon=True).start()
 

@@ -8,7 +8,6 @@ from datetime import datetime
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from dialogue import nlg
