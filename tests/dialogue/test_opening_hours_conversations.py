@@ -25,6 +25,7 @@ class Visitor:
     def __init__(self, rt, lang: str):
         self.runtime = rt
         self.slots = {"language": lang}
+        self.operations: list[str] = []  # this visitor's Qmatic calls, from the turns' traces
 
     def turn(self, action, intent: str, entities: dict | None = None, text: str = "") -> list[nlg.Rendered]:
         message = {"intent": {"name": intent, "confidence": 1.0}, "text": text,
@@ -37,6 +38,8 @@ class Visitor:
                 self.slots[event["name"]] = event["value"]
         said = []
         for item in dispatcher.messages:
+            trace = (item.get("custom") or {}).get("elvie_trace") or {}
+            self.operations += [f"{call['operation']}:{call['status']}" for call in trace.get("qmatic", [])]
             if item.get("response"):
                 arguments = {k: v for k, v in item.items() if k not in ("text", "buttons", "elements", "custom",
                                                                        "template", "response", "image", "attachment")}
