@@ -1,8 +1,9 @@
 """What an appointment means for the visitor in front of Elvie — pure logic, no I/O.
 
 An appointment is kept in the dialogue only as `AppointmentInfo` (ids, time, service, area,
-branch — never names or dates of birth), and judged by `assess()`: is it here, today, not
-long past, not already checked in?
+branch — never names or dates of birth), and judged by `assess()`: is it here, today, within the
+arrival window, not already checked in? `start` is the branch's wall-clock time; `now` comes
+from BranchClock (dialogue/clock.py), so "today" and the window are the branch's, never UTC.
 """
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from typing import Any
 
 from dialogue.content.model import Content
 
-LATE_LIMIT = timedelta(minutes=30)  # later than this after the start: reception decides (as Qmatic's Mobile Ticket)
+@dataclass(frozen=True)
+class ArrivalWindow:
+    """How early and how late before/after the start a visitor may check in (Mobile Ticket's defaults)."""
+    early: timedelta = timedelta(minutes=180)
+    late: timedelta = timedelta(minutes=30)  # later than this: reception decides
+
+
+DEFAULT_WINDOW = ArrivalWindow()
 
 
 class Verdict(str, Enum):
@@ -21,6 +29,7 @@ class Verdict(str, Enum):
     WRONG_LOCATION = "wrong_location"
     OTHER_DAY = "other_day"
     PAST = "past"
+    TOO_EARLY = "too_early"
     ALREADY_ARRIVED = "already_arrived"
     NOT_ARRIVABLE = "not_arrivable"
 
@@ -57,13 +66,21 @@ def info_of(appointment, content: Content) -> AppointmentInfo:
     """The non-identifying facts of a Qmatic appointment."""
     ids = tuple(s.id for s in appointment.services)
     service = next((content.service_for_qmatic_id(i) for i in ids if content.service_for_qmatic_id(i)), None)
-    start = appointment.start.replace(tzinfo=None) if appointment.start.tzinfo else appointment.start
+    start = appointment.start.replace(tzinfo=None)  # the client gives branch-local times: keep the wall clock
     return AppointmentInfo(id=appointment.id, start=start.isoformat(timespec="minutes"),
                            branch_id=appointment.branch_id, status=appointment.status, qmatic_service_ids=ids,
                            service=service.key if service else None, area=service.area if service else None)
 
 
-def assess(info: AppointmentInfo, content: Content, now: datetime) -> Verdict:
+def local(now: datetime) -> datetime:
+    """The branch's wall-clock time of `now` (an aware branch-local time, or already naive-local)."""
+    return now.replace(tzinfo=None)
+
+
+def assess(info: AppointmentInfo, content: Content, now: datetime,
+           window: ArrivalWindow = DEFAULT_WINDOW) -> Verdict:
+    """`now`: BranchClock.now() (branch-local)."""
+    now = local(now)
     if info.branch_id != content.locations.here_qmatic_branch_id:
         return Verdict.WRONG_LOCATION
     if info.start_time.date() != now.date():
@@ -72,6 +89,8 @@ def assess(info: AppointmentInfo, content: Content, now: datetime) -> Verdict:
         return Verdict.ALREADY_ARRIVED
     if info.status != "CREATED":
         return Verdict.NOT_ARRIVABLE
-    if now - info.start_time > LATE_LIMIT:
+    if now - info.start_time > window.late:
         return Verdict.PAST
+    if info.start_time - now > window.early:
+        return Verdict.TOO_EARLY
     return Verdict.CHECK_IN

@@ -1,4 +1,5 @@
-"""What the action server shares between turns: content (hot reloaded) and the Qmatic client."""
+"""What the action server shares between turns: content (hot reloaded), the Qmatic client and the
+branch clock (the branch's time zone from the Qmatic configuration; ELVIE_CLOCK sets it for tests)."""
 from __future__ import annotations
 
 import logging
@@ -21,22 +22,31 @@ class Runtime:
         return self.store.current
 
     @cached_property
-    def qmatic(self):
-        from integrations.qmatic.client import QmaticClient
+    def qmatic_config(self):
         from integrations.qmatic.config import QmaticConfig
 
         path = os.environ.get("ELVIE_QMATIC_CONFIG")
         if path:
-            config = QmaticConfig.from_yaml(path)
-        else:
-            config = QmaticConfig.from_mapping({
-                "base_url": os.environ.get("ELVIE_QMATIC_BASE_URL", "http://127.0.0.1:8702"),
-                "auth": "basic",
-                "username": os.environ.get("ELVIE_QMATIC_USER", "elvie"),
-                "password": os.environ.get("ELVIE_QMATIC_PASSWORD", "elvie"),
-                "branch_id": self.content.locations.here_qmatic_branch_id,
-            })
-        return QmaticClient(config)
+            return QmaticConfig.from_yaml(path)
+        return QmaticConfig.from_mapping({
+            "base_url": os.environ.get("ELVIE_QMATIC_BASE_URL", "http://127.0.0.1:8702"),
+            "auth": "basic",
+            "username": os.environ.get("ELVIE_QMATIC_USER", "elvie"),
+            "password": os.environ.get("ELVIE_QMATIC_PASSWORD", "elvie"),
+            "branch_id": self.content.locations.here_qmatic_branch_id,
+        })
+
+    @cached_property
+    def clock(self):
+        from dialogue.clock import BranchClock
+
+        return BranchClock.from_env(self.qmatic_config.timezone)
+
+    @cached_property
+    def qmatic(self):
+        from integrations.qmatic.client import QmaticClient
+
+        return QmaticClient(self.qmatic_config, clock=self.clock.now)
 
 
 _runtime: Runtime | None = None

@@ -96,6 +96,29 @@ def say_time(moment: datetime, lang: str) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
+DAY_NAMES = {"nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+MONTH_NAMES = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                      "oktober", "november", "december"),
+               "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December")}
+
+
+def say_day(moment: datetime, now: datetime, lang: str) -> str:
+    """The day of `moment` as seen from `now`: 'vandaag', 'morgen', 'op maandag', 'op maandag 28 december'."""
+    lang = lang if lang in DAY_NAMES else "en"
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return "vandaag" if lang == "nl" else "today"
+    if days == 1:
+        return "morgen" if lang == "nl" else "tomorrow"
+    weekday = DAY_NAMES[lang][moment.weekday()]
+    prefix = "op" if lang == "nl" else "on"
+    if 2 <= days < 7:
+        return f"{prefix} {weekday}"
+    return f"{prefix} {weekday} {moment.day} {MONTH_NAMES[lang][moment.month - 1]}"
+
+
 def join_words(items: list[str], lang: str) -> str:
     """'a, b of c' / 'a, b or c'."""
     if len(items) <= 1:

@@ -97,8 +97,9 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
     area = turn.content.area(info.area or "servicecentrum")
     waiting = area.waiting(turn.lang) if area else ""
     try:
-        with traced(turn) as client:
-            visit = client.arrive(info.id, deadline_s=CHECK_IN_DEADLINE_S)
+        with traced(turn) as (client, trace):
+            visit = client.arrive(info.id, deadline_s=CHECK_IN_DEADLINE_S, trace=trace,
+                                  service_id=info.qmatic_service_ids[0] if info.qmatic_service_ids else None)
     except QmaticAlreadyArrived:
         turn.say("utter_already_checked_in_no_ticket", waiting=waiting)
         turn.note(outcome="already_arrived")

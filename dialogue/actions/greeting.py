@@ -8,6 +8,16 @@ class ActionGreet(ElvieAction):
     action_name = "action_greet"
 
     def act(self, turn: Turn) -> None:
+        from dialogue.content.model import AREAS
+
+        from .opening import closed_now, say_closed
+
+        closed = [closed_now(turn, area) for area in AREAS]
+        if all(closed):  # everything is closed: say so, and when the first area opens again
+            first = min(closed, key=lambda s: (s.next_opening is None, s.next_opening or 0, AREAS.index(s.area)))
+            say_closed(turn, first, "utter_greet_closed")
+            turn.expect(None)
+            return
         turn.say("utter_greet")
         turn.expect("has_appointment")
 

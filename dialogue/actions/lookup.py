@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
-
-from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of
-from dialogue.times import closest, join_words, minutes_of, parse_times, say_time
+from dialogue.appointments import DEFAULT_WINDOW, AppointmentInfo, Verdict, assess, info_of
+from dialogue.times import closest, join_words, minutes_of, parse_times, say_day, say_time
 
 from .base import ElvieAction, Turn
 from .routing import hand_over
-from .qmatic_calls import appointments_today, cache_age, find_by_reference, sensitive
+from .qmatic_calls import appointments_today, branch_now, cache_age, find_by_reference, sensitive
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +34,6 @@ def name_from(turn: Turn) -> str:
     if name:
         return name
     return NAME_FILLERS.sub("", turn.text).strip(" .,!?")
-
-
-def now() -> datetime:
-    return datetime.now()
 
 
 class ActionAskName(ElvieAction):
@@ -182,8 +176,17 @@ def lookup_booking_code(turn: Turn) -> None:
         turn.say("utter_ask_booking_code")
         turn.expect("booking_code")
         return
+    from integrations.qmatic.errors import QmaticAppointmentCancelled
+
     sensitive([code])
-    found, failed = find_by_reference(turn, code)
+    try:
+        found, failed = find_by_reference(turn, code)
+    except QmaticAppointmentCancelled:
+        turn.say("utter_booking_code_cancelled")
+        turn.note(outcome="cancelled", handover=True)
+        turn.set("handover", True)
+        turn.expect(None)
+        return
     if failed:
         return
     if found is None:
@@ -220,7 +223,8 @@ class ActionAppointmentDenied(ElvieAction):
 def present(turn: Turn, info: AppointmentInfo) -> None:
     """We think this is the visitor's appointment: route them, or ask to confirm time and purpose."""
     content = turn.content
-    verdict = assess(info, content, now())
+    now = branch_now(turn)
+    verdict = assess(info, content, now)
     service = content.services.get(info.service) if info.service else None
     service_name = service.name(turn.lang) if service else ""
     turn.set("area", info.area)
@@ -235,8 +239,23 @@ def present(turn: Turn, info: AppointmentInfo) -> None:
         turn.expect(None)
         turn.note(outcome="wrong_location")
         return
-    if verdict is Verdict.OTHER_DAY:
+    if verdict is Verdict.OTHER_DAY and info.start_time.date() < now.date():
         turn.say("utter_appointment_other_day")
+        turn.note(outcome="other_day")
+        turn.expect(None)
+        return
+    if verdict is Verdict.OTHER_DAY:
+        turn.say("utter_appointment_on_other_day", day=say_day(info.start_time, now, turn.lang),
+                 time=say_time(info.start_time, turn.lang),
+                 screen_data={"date": info.start_time.date().isoformat(), "time": info.start_time.strftime("%H:%M")})
+        turn.note(outcome="other_day")
+        turn.expect(None)
+        return
+    if verdict is Verdict.TOO_EARLY:
+        earliest = info.start_time - DEFAULT_WINDOW.early
+        turn.say("utter_appointment_too_early", time=say_time(info.start_time, turn.lang),
+                 opens=say_time(earliest, turn.lang), screen_data={"time": info.start_time.strftime("%H:%M")})
+        turn.note(outcome="too_early")
         turn.expect(None)
         return
     if verdict is Verdict.PAST:

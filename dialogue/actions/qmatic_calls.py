@@ -15,6 +15,11 @@ from robot.logs import register_sensitive
 
 from .base import Turn
 
+
+def branch_now(turn: Turn):
+    """Now at the branch (aware, branch time zone), from the runtime's clock."""
+    return turn.runtime.clock.now()
+
 log = logging.getLogger(__name__)
 
 APPOINTMENTS_TTL_S = 15.0  # today's list is fetched at most this often (Qmatic's own clients poll every 15 s)
@@ -33,16 +38,18 @@ def sensitive(values) -> None:
 
 @contextmanager
 def traced(turn: Turn):
-    client = turn.runtime.qmatic
-    start = len(client.calls)
+    """(client, trace): pass the trace to each call; its records (no personal data) go into the turn's trace.
+    The client is shared by concurrent actions; each turn's trace is its own."""
+    from integrations.qmatic.client import CallTrace
+
+    trace = CallTrace()
     try:
-        yield client
+        yield turn.runtime.qmatic, trace
     finally:
         calls = turn.trace.setdefault("qmatic", [])
-        for call in client.calls[start:]:
+        for call in trace.records:
             calls.append({"operation": call.operation, "status": call.status, "ms": round(call.duration_ms, 1),
                           **({"error": call.error} if call.error else {})})
-        del client.calls[: max(0, len(client.calls) - 200)]
 
 
 def qmatic_failed(turn: Turn, error: Exception) -> None:
@@ -51,7 +58,9 @@ def qmatic_failed(turn: Turn, error: Exception) -> None:
 
     log.warning("Qmatic call failed: %s", type(error).__name__)
     if isinstance(error, QmaticQueueFull):
-        turn.say("utter_queue_full", service=turn.trace.get("service_name", ""))
+        service = turn.content.service_for_qmatic_id(error.service_id) if error.service_id is not None else None
+        name = service.name(turn.lang) if service else ""
+        turn.say("utter_queue_full", service=name, screen_data={"service": name})
     else:
         turn.say("utter_qmatic_unavailable")
     turn.set("handover", True)
@@ -75,9 +84,10 @@ def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> 
     # One budget for all branches; a quiet call (names to help speech recognition) may not hold up a question.
     end = time.monotonic() + (QUIET_DEADLINE_S if quiet else LOOKUP_DEADLINE_S)
     try:
-        with traced(turn) as client:
+        with traced(turn) as (client, trace):
+            today = branch_now(turn).date()
             for branch in branches:
-                appointments += client.todays_appointments(branch_id=branch,
+                appointments += client.todays_appointments(branch_id=branch, today=today, trace=trace,
                                                            deadline_s=max(0.1, end - time.monotonic()))
     except QmaticError as exc:
         if not quiet:
@@ -101,12 +111,14 @@ def forget_appointments() -> None:
 
 
 def find_by_reference(turn: Turn, code: str):
-    """(appointment or None, failed)."""
-    from integrations.qmatic.errors import QmaticError, QmaticNotFound
+    """(appointment or None, failed). Raises QmaticAppointmentCancelled for a cancelled appointment."""
+    from integrations.qmatic.errors import QmaticAppointmentCancelled, QmaticError, QmaticNotFound
 
     try:
-        with traced(turn) as client:
-            return client.find_by_reference(code, deadline_s=LOOKUP_DEADLINE_S), False
+        with traced(turn) as (client, trace):
+            return client.find_by_reference(code, deadline_s=LOOKUP_DEADLINE_S, trace=trace), False
+    except QmaticAppointmentCancelled:
+        raise
     except QmaticNotFound:
         return None, False
     except QmaticError as exc:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
 
 import requests
 
@@ -18,9 +17,16 @@ class ActionArea(ElvieAction):
     action_name = "action_area"
 
     def act(self, turn: Turn) -> None:
+        from .opening import closed_now, say_closed
+
         key = "werkacademie" if turn.intent == "werkacademie" else "servicecentrum"
         area = turn.content.area(key)
         turn.set("area", key)
+        closed = closed_now(turn, key)
+        if closed:
+            say_closed(turn, closed)
+            turn.expect(None)
+            return
         turn.say(f"utter_{key}", guidance=area.guidance(turn.lang) if area else "",
                  screen_data={"area": key, "waiting": area.waiting(turn.lang) if area else ""})
         turn.set("last_prompt", {"response": f"utter_{key}"})
@@ -42,7 +48,7 @@ def hand_over(turn: Turn, reason: str) -> None:
     turn.expect(None)
     url = turn.content.handover.notify_url
     if url:
-        body = {"event": "handover", "reason": reason, "time": datetime.now().isoformat(timespec="seconds"),
+        body = {"event": "handover", "reason": reason, "time": turn.runtime.clock.now().isoformat(timespec="seconds"),
                 "location": turn.content.locations.here_name("nl")}
         threading.Thread(target=_notify, args=(url, body), daemon=True).start()
 

@@ -7,7 +7,7 @@ import re
 from dialogue.content.model import Content, Service
 
 from .base import ElvieAction, Turn
-from .qmatic_calls import CHECK_IN_DEADLINE_S, qmatic_failed, traced
+from .qmatic_calls import CHECK_IN_DEADLINE_S, branch_now, qmatic_failed, traced
 
 
 class ActionNoAppointment(ElvieAction):
@@ -41,6 +41,32 @@ def service_from_text(content: Content, text: str) -> Service | None:
 STOPWORDS = {"aanvragen", "een", "uit", "the", "for", "applying", "registering", "uw", "your", "with", "met", "van"}
 
 
+def walk_in_open(turn: Turn, service: Service) -> bool:
+    """Can the service still be served today? If not, say when (closed, or too near closing time)."""
+    from dialogue.opening_hours import WalkIn, next_opening, walk_in
+    from dialogue.times import say_day, say_time
+
+    from .opening import area_name, say_closed
+
+    now = branch_now(turn)
+    decision, state = walk_in(turn.content.opening_hours, service.area, service.key, now)
+    if decision is WalkIn.CLOSED:
+        say_closed(turn, state)
+        turn.expect(None)
+        return False
+    if decision is WalkIn.TOO_LATE:
+        after = next_opening(turn.content.opening_hours, service.area, state.closes)
+        name = service.name(turn.lang)
+        turn.say("utter_walk_in_closing", area=area_name(turn, service.area), service=name,
+                 closes=say_time(state.closes, turn.lang),
+                 day=say_day(after, now, turn.lang) if after else "", opens=say_time(after, turn.lang) if after else "",
+                 screen_data={"service": name, "closes": state.closes.strftime("%H:%M")})
+        turn.note(outcome="walk_in_closing")
+        turn.expect(None)
+        return False
+    return True
+
+
 class ActionWalkIn(ElvieAction):
     action_name = "action_walk_in"
 
@@ -72,10 +98,12 @@ class ActionWalkIn(ElvieAction):
                      screen_data={"service": name})
             turn.expect("has_appointment")
             return
+        if not walk_in_open(turn, service):
+            return
         turn.note(service_name=name)
         try:
-            with traced(turn) as client:
-                visit = client.walk_in(service.qmatic_service_ids[0], deadline_s=CHECK_IN_DEADLINE_S)
+            with traced(turn) as (client, trace):
+                visit = client.walk_in(service.qmatic_service_ids[0], deadline_s=CHECK_IN_DEADLINE_S, trace=trace)
         except QmaticError as exc:
             qmatic_failed(turn, exc)
             return

@@ -19,11 +19,11 @@ import difflib
 import hashlib
 import os
 import string
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, Content, Document, Handover, Locations,
+from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, ClosedDay, Content, Document, Handover, Locations,
                     OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
@@ -34,7 +34,7 @@ DEFAULT_ROOT = REPO_ROOT / "locales"
 PLACEHOLDERS = (
     "ticket", "time", "service", "document", "area", "waiting", "location", "address", "directions",
     "reception", "advice", "how_to_book", "count", "minutes", "example", "hours", "times", "position",
-    "other_language", "heard", "documents", "guidance",
+    "other_language", "heard", "documents", "guidance", "day", "note", "opens", "closes",
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SHARED_FILES = ("documents.yml", "services.yml", "locations.yml", "opening_hours.yml", "handover.yml")
@@ -317,25 +317,82 @@ def _clock(check: _Checker, src: Source, path: tuple, value: Any) -> time | None
         return None
 
 
-def _opening_hours(check: _Checker, src: Source) -> OpeningHours:
-    top = check.mapping(src, (), src.data, "opening_hours.yml")
-    check.unknown_keys(src, (), top, WEEKDAYS + ("closed_note",), "opening_hours.yml")
+def _week(check: _Checker, src: Source, path: tuple, data: dict) -> dict[int, tuple[time, time]]:
     days = {}
     for i, day in enumerate(WEEKDAYS):
-        value = top.get(day)
+        value = data.get(day)
         if value in (None, "closed", "gesloten"):
             continue
         if not isinstance(value, str) or "-" not in value:
-            check.add(src, (day,), f"{day} should be like '09:00-17:00' or 'closed', not {value!r}")
+            check.add(src, path + (day,), f"{day} should be like '09:00-17:00' or 'closed', not {value!r}")
             continue
         start, _, end = value.partition("-")
-        opens, closes = _clock(check, src, (day,), start.strip()), _clock(check, src, (day,), end.strip())
+        opens, closes = _clock(check, src, path + (day,), start.strip()), _clock(check, src, path + (day,), end.strip())
         if opens and closes:
             if closes <= opens:
-                check.add(src, (day,), f"on {day} closing time {closes:%H:%M} is not after opening {opens:%H:%M}")
+                check.add(src, path + (day,), f"on {day} closing time {closes:%H:%M} is not after opening {opens:%H:%M}")
             days[i] = (opens, closes)
+    return days
+
+
+def _opening_hours(check: _Checker, src: Source, services: dict[str, Service]) -> OpeningHours:
+    """Weekdays at the top apply to every area; an area (servicecentrum, werkacademie) may have its own week.
+    closed_days: dates with a note Elvie says; walk_in_margin_minutes: no walk-in tickets that close to closing."""
+    top = check.mapping(src, (), src.data, "opening_hours.yml")
+    extra = ("closed_note", "closed_days", "walk_in_margin_minutes", "walk_in_margin_minutes_per_service")
+    check.unknown_keys(src, (), top, WEEKDAYS + AREAS + extra, "opening_hours.yml")
+    days = _week(check, src, (), top)
+    areas = {}
+    for area in AREAS:
+        if area in top:
+            week = check.mapping(src, (area,), top[area], f"the opening hours of {area}")
+            check.unknown_keys(src, (area,), week, WEEKDAYS, f"the opening hours of {area}")
+            areas[area] = frozen_map(_week(check, src, (area,), week))
+    if not days and not areas:
+        check.add(src, (), "no opening hours: give each weekday ('monday: 09:00-17:00'), at the top or per area "
+                  f"({', '.join(AREAS)})")
+    closed = {}
+    entries = top.get("closed_days") or []
+    if not isinstance(entries, list):
+        check.add(src, ("closed_days",), "closed_days should be a list of '- date: 2026-12-25' entries with a note")
+        entries = []
+    for i, entry in enumerate(entries):
+        path = ("closed_days", i)
+        if not isinstance(entry, dict) or "date" not in entry:
+            check.add(src, path, "each closed day needs a date, like '- date: 2026-12-25'")
+            continue
+        check.unknown_keys(src, path, entry, ("date", "note"), "a closed day")
+        value = entry["date"]
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value).strip())
+            except ValueError:
+                check.add(src, path + ("date",), f"a date should look like 2026-12-25, not {entry['date']!r}")
+                continue
+        if value in closed:
+            check.add(src, path + ("date",), f"{value.isoformat()} is listed twice")
+        note = check.text(src, path + ("note",), entry.get("note"), f"the note for {value.isoformat()}",
+                          required=False)
+        closed[value] = ClosedDay(value, note)
+    margin = top.get("walk_in_margin_minutes", 15)
+    margin = check.integer(src, ("walk_in_margin_minutes",), margin, "walk_in_margin_minutes")
+    per_service = {}
+    for key, minutes in check.mapping(src, ("walk_in_margin_minutes_per_service",),
+                                      top.get("walk_in_margin_minutes_per_service"),
+                                      "walk_in_margin_minutes_per_service").items():
+        if services and key not in services:
+            check.add(src, ("walk_in_margin_minutes_per_service", key),
+                      f"unknown service '{key}'{did_you_mean(key, services)}")
+            continue
+        value = check.integer(src, ("walk_in_margin_minutes_per_service", key), minutes, f"the margin of {key}")
+        if value is not None:
+            per_service[str(key)] = value
     note = check.text(src, ("closed_note",), top.get("closed_note"), "closed_note", required=False)
-    return OpeningHours(days=frozen_map(days), closed_note=note)
+    return OpeningHours(days=frozen_map(days), closed_note=note, areas=frozen_map(areas),
+                        closed_days=frozen_map(closed), walk_in_margin_min=margin if margin is not None else 15,
+                        walk_in_margin_by_service=frozen_map(per_service))
 
 
 def _handover(check: _Checker, src: Source) -> Handover:
@@ -465,7 +522,7 @@ def load_content(root: Path | None = None) -> Content:
     documents = _documents(check, sources["documents.yml"]) if sources["documents.yml"] else {}
     services = _services(check, sources["services.yml"], documents) if sources["services.yml"] else {}
     locations = _locations(check, sources["locations.yml"]) if sources["locations.yml"] else None
-    hours = _opening_hours(check, sources["opening_hours.yml"]) if sources["opening_hours.yml"] else None
+    hours = _opening_hours(check, sources["opening_hours.yml"], services) if sources["opening_hours.yml"] else None
     handover = _handover(check, sources["handover.yml"]) if sources["handover.yml"] else Handover()
     _check_service_locations(check, sources["services.yml"], services, locations)
     responses: dict[str, tuple[Source, dict]] = {}

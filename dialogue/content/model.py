@@ -7,7 +7,7 @@ settings. Built by `dialogue.content.loader` from the YAML files in `locales/`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from types import MappingProxyType
 from typing import Mapping
 
@@ -90,10 +90,26 @@ class Locations:
 
 
 @dataclass(frozen=True)
+class ClosedDay:
+    day: date
+    note: Text | None  # what Elvie says about it ("Het is Tweede Kerstdag.")
+
+
+@dataclass(frozen=True)
 class OpeningHours:
-    # weekday (0 = Monday) -> (opens, closes); missing = closed
+    # weekday (0 = Monday) -> (opens, closes); missing = closed. The week of every area without its own.
     days: Mapping[int, tuple[time, time]]
     closed_note: Text | None = None
+    areas: Mapping[str, Mapping[int, tuple[time, time]]] = field(default_factory=lambda: frozen_map({}))
+    closed_days: Mapping[date, ClosedDay] = field(default_factory=lambda: frozen_map({}))
+    walk_in_margin_min: int = 15  # no walk-in ticket when closing is nearer than this
+    walk_in_margin_by_service: Mapping[str, int] = field(default_factory=lambda: frozen_map({}))
+
+    def week(self, area: str) -> Mapping[int, tuple[time, time]]:
+        return self.areas.get(area, self.days)
+
+    def walk_in_margin(self, service_key: str) -> int:
+        return self.walk_in_margin_by_service.get(service_key, self.walk_in_margin_min)
 
 
 @dataclass(frozen=True)

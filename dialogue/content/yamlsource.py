@@ -55,7 +55,10 @@ class YamlError(Exception):
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # e.g. a date that does not exist (2027-13-01): keep the text, the checks name it
+        return node.value
 
 
 def _build(loader, node, path: tuple, lines: dict, problems: list, display: str) -> Any:

@@ -20,6 +20,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password", default=os.environ.get("ELVIE_QMATIC_EMULATOR_PASSWORD", "elvie"),
                         help="Basic auth password (default elvie; or ELVIE_QMATIC_EMULATOR_PASSWORD)")
     parser.add_argument("--auth-token", action="append", default=[], help="accept this auth-token (API Gateway style)")
+    parser.add_argument("--time-format", default=os.environ.get("ELVIE_QMATIC_TIME_FORMAT", "naive"),
+                        choices=("naive", "utc", "offset"),
+                        help="how times are written: naive branch-local (Orchestra connectors), utc "
+                             "(2023-10-23T06:45:00.000+0000) or offset (+01:00); default naive, or "
+                             "ELVIE_QMATIC_TIME_FORMAT")
+    parser.add_argument("--numeric-status", action="store_true",
+                        default=os.environ.get("ELVIE_QMATIC_NUMERIC_STATUS", "") not in ("", "0", "false"),
+                        help="the calendar answers statuses as numbers (20 = booked), as its public API does "
+                             "(or ELVIE_QMATIC_NUMERIC_STATUS=1)")
     parser.add_argument("--admin-token", default=os.environ.get("ELVIE_QMATIC_ADMIN_TOKEN"),
                         help="token for /admin/ (default: ELVIE_QMATIC_ADMIN_TOKEN, or a new one, printed)")
 
@@ -32,12 +41,16 @@ def main(args: argparse.Namespace) -> int:
     from .emulator.state import EmulatorState
     from .emulator.fixtures import seed
 
+    from .times import clock_from_env
+
     setup_logging("qmatic-emulator", to_console=False)
     try:
         fixture = load_fixture(args.fixtures)
         state = EmulatorState()
+        state.set_format(args.time_format, args.numeric_status)
+        state.clock = clock_from_env()
         seed(state, fixture)
-    except FixtureError as exc:
+    except (FixtureError, ValueError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
     token = args.admin_token or secrets.token_hex(12)

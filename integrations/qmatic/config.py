@@ -9,6 +9,7 @@
     # entry_point_id: 2          # skip resolving it
     # verify_tls: true           # default; a CA bundle path also works
     # timeout_s: 5
+    # timezone: Europe/Amsterdam # the branch's IANA time zone: Orchestra's times are shown in it
 
 The auth-token comes from ELVIE_QMATIC_AUTH_TOKEN. Secrets never come from the YAML file.
 """
@@ -61,6 +62,12 @@ class QmaticConfig:
             raise QmaticConfigError("auth-token needs the token in the environment variable ELVIE_QMATIC_AUTH_TOKEN")
         if self.timeout_s <= 0:
             raise QmaticConfigError("timeout_s must be positive")
+        from .times import zone
+
+        try:
+            zone(self.timezone)
+        except ValueError as exc:
+            raise QmaticConfigError(f"timezone: {exc}") from None
 
     @property
     def rest(self) -> str:

@@ -19,8 +19,21 @@ class QmaticUnavailable(QmaticError):
     """Connection refused, timeout, 5xx or 504: Orchestra cannot be reached right now."""
 
 
+class QmaticTimeout(QmaticUnavailable):
+    """No answer in time. `may_have_committed`: the request reached Orchestra and could have
+    changed something (a POST whose answer was lost), so it must not be repeated blindly."""
+
+    def __init__(self, message: str, *, may_have_committed: bool):
+        super().__init__(message)
+        self.may_have_committed = may_have_committed
+
+
 class QmaticNotFound(QmaticError):
     """No such appointment / visit (404, 8057, E142)."""
+
+
+class QmaticAppointmentCancelled(QmaticNotFound):
+    """The booking reference exists, but its appointment was cancelled."""
 
 
 class QmaticAlreadyArrived(QmaticError):
@@ -28,7 +41,12 @@ class QmaticAlreadyArrived(QmaticError):
 
 
 class QmaticQueueFull(QmaticError):
-    """The queue is full (8042)."""
+    """The queue is full (8042). `service_id`: the Orchestra service whose queue it is, when known."""
+
+    def __init__(self, message: str, *, http_status: int | None = None, error_code: str | None = None,
+                 service_id: int | None = None):
+        super().__init__(message, http_status=http_status, error_code=error_code)
+        self.service_id = service_id
 
 
 class QmaticAuthFailed(QmaticError):

@@ -8,8 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .errors import QmaticBadResponse
+from .times import parse_time, zone
+
+# The public calendar API gives `status` as a number (qmatic-api.md A5). 20 is a booked appointment
+# (CONFIRMED: a recorded Dutch municipality's answer); the other numbers are this project's reading and
+# the emulator's convention, to verify against a real calendar. An unknown number is never arrivable.
+CALENDAR_STATUS_NAMES = {10: "RESERVED", 20: "CREATED", 30: "ARRIVED", 40: "CANCELLED"}
+CALENDAR_STATUS_CODES = {name: code for code, name in CALENDAR_STATUS_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ class Appointment:
     public_id: str | None
     branch_id: int
     status: str  # CREATED, ARRIVED, CALLED, COMPLETE, ...
-    start: datetime  # branch-local time
+    start: datetime  # aware, in the branch's time zone
     end: datetime | None
     services: tuple[ServiceRef, ...]
     customers: tuple[Customer, ...]
@@ -84,18 +92,22 @@ class QueuePosition:
     status: str | None
 
 
-def _time(value: Any) -> datetime:
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000)
-    text = str(value).replace("Z", "+00:00")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise QmaticBadResponse(f"unreadable time value in Orchestra's answer") from None
+def status_name(value: Any) -> str:
+    """An appointment status as Orchestra names it, also when the calendar API sends a number."""
+    if value is None:
+        return "CREATED"
+    if isinstance(value, bool):
+        return "UNKNOWN"
+    if isinstance(value, (int, float)) or str(value).strip().isdigit():
+        return CALENDAR_STATUS_NAMES.get(int(value), f"UNKNOWN_{int(value)}")
+    return str(value).strip().upper()
 
 
-def appointment_from_json(data: Any) -> Appointment:
-    """An appointment from the appointment connector (A1/A2) or the calendar API (A4: qpId)."""
+def appointment_from_json(data: Any, tz: ZoneInfo | None = None) -> Appointment:
+    """An appointment from the appointment connector (A1/A2) or the calendar API (A4: qpId).
+
+    Times become aware datetimes in the branch's zone `tz` (default Europe/Amsterdam)."""
+    tz = tz or zone(None)
     if not isinstance(data, dict):
         raise QmaticBadResponse("an appointment is not a JSON object")
     try:
@@ -108,14 +120,13 @@ def appointment_from_json(data: Any) -> Appointment:
         branch = data.get("branchId")
         if branch is None and isinstance(data.get("branch"), dict):
             branch = data["branch"].get("qpId") or data["branch"].get("id")
-        status = data.get("status")
         return Appointment(
             id=appointment_id,
             public_id=(data.get("properties") or {}).get("publicId") or data.get("publicId"),
             branch_id=int(branch),
-            status=str(status) if status is not None else "CREATED",
-            start=_time(data.get("startTime") or data["start"]),
-            end=_time(data["endTime"]) if data.get("endTime") else (_time(data["end"]) if data.get("end") else None),
+            status=status_name(data.get("status")),
+            start=parse_time(data.get("startTime") or data["start"], tz),
+            end=parse_time(data.get("endTime") or data["end"], tz) if data.get("endTime") or data.get("end") else None,
             services=services, customers=customers,
             notes=(data.get("properties") or {}).get("notes"))
     except (KeyError, TypeError, ValueError) as exc:

@@ -2,12 +2,18 @@
 
 They run on free ports in child processes, exactly as `elvie run` starts them; each test (or
 each `elvie converse` run) brings its own engine and virtual Pepper and reuses these.
+
+The stack shares one clock (ELVIE_CLOCK): an ordinary Wednesday morning in the branch's time zone,
+so that the suite never depends on when it runs (opening hours, "today"). The emulator answers in
+the format that ELVIE_QMATIC_TIME_FORMAT (naive, utc, offset) and ELVIE_QMATIC_NUMERIC_STATUS
+select, as real servers do: run the suite once per format.
 """
 from __future__ import annotations
 
 import asyncio
 import os
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -32,6 +38,9 @@ class _Loop:
         self.thread.join(timeout=5)
 
 
+SUITE_CLOCK = "2026-12-02T10:00:00+01:00"  # a Wednesday, 10:00 in Europe/Amsterdam: both areas open
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     import shutil
@@ -43,6 +52,7 @@ def stack(tmp_path_factory):
     content = tmp_path_factory.mktemp("content") / "locales"
     shutil.copytree(DEFAULT_ROOT, content)
     os.environ["ELVIE_CONTENT_DIR"] = str(content)
+    os.environ.setdefault("ELVIE_CLOCK", f"{SUITE_CLOCK}@{time.time():.3f}")
 
     settings = load_settings(speech=False)
     # each test brings its own engine and virtual Pepper (LocalElvie, or `elvie converse`)
@@ -59,6 +69,8 @@ def stack(tmp_path_factory):
         loop.run(supervisor.stop_all())
         loop.close()
         os.environ.pop("ELVIE_CONTENT_DIR", None)
+        if os.environ.get("ELVIE_CLOCK", "").startswith(SUITE_CLOCK + "@"):
+            os.environ.pop("ELVIE_CLOCK")
 
 
 @pytest.fixture

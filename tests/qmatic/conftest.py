@@ -16,11 +16,11 @@ def emulator():
         server.stop()
 
 
-def make_client(emulator, **overrides) -> QmaticClient:
+def make_client(emulator, clock=None, **overrides) -> QmaticClient:
     settings = {"base_url": emulator.url, "branch_id": 1, "auth": "basic", "username": "elvie", "password": "elvie",
                 "timeout_s": 0.5, "get_retries": 2, "retry_backoff_s": 0.05}
     settings.update(overrides)
-    return QmaticClient(QmaticConfig.from_mapping(settings))
+    return QmaticClient(QmaticConfig.from_mapping(settings), clock=clock)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from integrations.qmatic.client import CallTrace
 from integrations.qmatic.config import QmaticConfig, QmaticConfigError
 from integrations.qmatic.errors import (QmaticAlreadyArrived, QmaticAuthFailed, QmaticBadResponse, QmaticNotFound,
                                         QmaticQueueFull, QmaticUnavailable, QmaticVisitUncertain)
@@ -13,8 +14,9 @@ from .conftest import fault, make_client
 
 
 def first_created(emulator, branch=1):
+    today = emulator.state.now().date().isoformat()  # the branch's date, not the machine's
     return next(a for a in emulator.state.appointments.values()
-                if a["branchId"] == branch and a["status"] == "CREATED" and a["startTime"][:10] == time.strftime("%Y-%m-%d"))
+                if a["branchId"] == branch and a["status"] == "CREATED" and a["startTime"][:10] == today)
 
 
 @pytest.mark.parametrize("path_style", ["rest", "qsystem"])
@@ -22,12 +24,13 @@ def first_created(emulator, branch=1):
 def test_every_operation_in_both_path_and_auth_styles(emulator, path_style, auth):
     extra = {"auth_token": "gateway-token"} if auth == "auth-token" else {}
     client = make_client(emulator, path_style=path_style, auth=auth, **extra)
+    trace = CallTrace()
     try:
-        assert client.entry_point_id() == 2
-        services = client.services()
+        assert client.entry_point_id(trace=trace) == 2
+        services = client.services(trace=trace)
         assert {s.id for s in services} == set(range(1, 11))
         assert all(s.customers_waiting is not None for s in services)
-        today = client.todays_appointments()
+        today = client.todays_appointments(trace=trace)
         assert len(today) >= 30 and all(a.branch_id == 1 for a in today)
         assert client.todays_appointments(branch_id=2)
         target = first_created(emulator)
@@ -36,14 +39,15 @@ def test_every_operation_in_both_path_and_auth_styles(emulator, path_style, auth
         assert by_code is not None and by_code.id == target["id"]
         assert client.find_by_reference(str(target["id"])).id == target["id"]
         assert client.find_by_reference("ZZ-0000") is None
-        visit = client.arrive(target["id"])
+        assert client.find_by_reference("ZZ-0000", trace=trace) is None
+        visit = client.arrive(target["id"], trace=trace)
         assert visit.ticket_id.startswith("A") and visit.checksum
         position = client.position(visit)
         assert position is not None and position.position >= 1 and position.status == "IN_QUEUE"
-        walk_in = client.walk_in(5)
+        walk_in = client.walk_in(5, trace=trace)
         assert walk_in.ticket_id.startswith("B")
-        assert {c.operation for c in client.calls} >= {"entry_point", "services", "appointments", "arrive", "walk_in"}
-        assert {c.status for c in client.calls} <= {200, 404}  # 404: the unknown booking code
+        assert {c.operation for c in trace.records} >= {"entry_point", "services", "appointments", "arrive", "walk_in"}
+        assert {c.status for c in trace.records} <= {200, 404}  # 404: the unknown booking code
     finally:
         client.close()
 
@@ -95,17 +99,19 @@ def test_latency_is_tolerated(emulator, client):
 
 def test_gets_are_retried(emulator, client):
     fault(emulator, "appointments", kind="http_503", times=2)
-    assert client.todays_appointments()
-    statuses = [c.status for c in client.calls if c.operation == "appointments"]
+    trace = CallTrace()
+    assert client.todays_appointments(trace=trace)
+    statuses = [c.status for c in trace.of("appointments")]
     assert statuses == [503, 503, 200]
 
 
 def test_a_failed_arrive_post_is_never_retried(emulator, client):
     target = first_created(emulator)
     fault(emulator, "arrive", kind="http_503", times=1)
+    trace = CallTrace()
     with pytest.raises(QmaticUnavailable):
-        client.arrive(target["id"])
-    assert [c.status for c in client.calls if c.operation == "arrive"] == [503]
+        client.arrive(target["id"], trace=trace)
+    assert [c.status for c in trace.of("arrive")] == [503]
     assert emulator.state.appointments[target["id"]]["status"] == "CREATED"
 
 
@@ -113,10 +119,11 @@ def test_timeout_after_the_visit_was_created_reports_that_visit_once(emulator, c
     """The POST takes effect but its answer is lost: the client finds the visit, posts nothing again."""
     target = first_created(emulator)
     fault(emulator, "arrive", kind="timeout", seconds=2, commit=True, times=1)
-    visit = client.arrive(target["id"])
+    trace = CallTrace()
+    visit = client.arrive(target["id"], trace=trace)
     visits = [v for v in emulator.state.visits.values() if v["appointmentId"] == target["id"]]
     assert len(visits) == 1 and visit.ticket_id == visits[0]["ticketId"]
-    assert [c.operation for c in client.calls].count("arrive") == 1
+    assert [c.status for c in trace.of("arrive")] == ["timeout"]
 
 
 def test_timeout_without_a_visit_says_unavailable(emulator, client):

@@ -8,6 +8,7 @@
     services:
       - {id: 1, name: Paspoort aanvragen, queue: 1}
     appointments:               # "09:30" today (branch-local), or "+45m"/"-20m" from now; `day: 1` = tomorrow
+                                # status: CREATED (default), ARRIVED, CANCELLED (booking code known, appointment gone)
       - {id: 1001, branch: 1, time: "09:30", minutes: 15, service: 1, first_name: Jan,
          last_name: de Vries, date_of_birth: "1980-04-12", booking_code: QM-4821, status: CREATED, day: 0}
     faults:                     # optional, per operation (see faults.py)
@@ -19,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..times import zone
 from .faults import FaultError, parse_fault
 from .state import Branch, EmulatorState, Queue, ServiceDef
 
@@ -56,13 +58,16 @@ def _need(item: dict, key: str, where: str) -> Any:
 
 
 def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) -> None:
-    """Replace the state's world with the fixture's (validated first: a bad fixture changes nothing)."""
-    now = datetime.now()
-    today = today or now.date()
+    """Replace the state's world with the fixture's (validated first: a bad fixture changes nothing).
+    Times are the branch's wall-clock times; "now" is the state's clock in the branch's time zone."""
     branches: dict[int, Branch] = {}
     for i, item in enumerate(data.get("branches") or []):
         where = f"branches[{i}]"
         branch_id = int(_need(item, "id", where))
+        try:
+            zone(str(item.get("timezone", "Europe/Amsterdam")))
+        except ValueError as exc:
+            raise FixtureError(f"{where}: {exc}") from None
         points = item.get("entry_points") or {"SW_RECEPTION": branch_id * 10 + 2, "SW_VISITAPP": branch_id * 10 + 3}
         branches[branch_id] = Branch(id=branch_id, name=str(_need(item, "name", where)),
                                      timezone=str(item.get("timezone", "Europe/Amsterdam")),
@@ -101,9 +106,10 @@ def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) 
         service = int(_need(item, "service", where))
         if service not in services:
             raise FixtureError(f"{where}: service {service} is not defined")
+        now = state.now(branches[branch].timezone)
         try:
-            start = _start_time(str(_need(item, "time", where)), today + timedelta(days=int(item.get("day", 0))),
-                                now)
+            start = _start_time(str(_need(item, "time", where)),
+                                (today or now.date()) + timedelta(days=int(item.get("day", 0))), now)
         except ValueError:
             raise FixtureError(f"{where}: time must look like 09:30, or +45m / -20m (relative to now)") from None
         end = start + timedelta(minutes=int(item.get("minutes", 15)))

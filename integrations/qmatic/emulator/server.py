@@ -4,7 +4,8 @@ Served under both path styles (`/rest/...` and `/qsystem/rest/...`), plus the ca
 (`/calendar-backend/api/v1/...`) and mobile connector (`/qsystem/mobile/rest/v2/...`) calls the
 client uses. Authentication: HTTP Basic (default elvie/elvie) or an `auth-token` header.
 Admin API (header X-Admin-Token): GET /admin/state, POST/DELETE /admin/faults, POST /admin/reset,
-POST /admin/seed. Binds to 127.0.0.1 unless told otherwise.
+POST /admin/seed, POST /admin/format ({"time_format": "naive"|"utc"|"offset", "numeric_status": bool}:
+answer as a real server in that format does). Binds to 127.0.0.1 unless told otherwise.
 """
 from __future__ import annotations
 
@@ -243,7 +244,19 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
             return web.Response(status=400, text=str(exc))
         return _json({"ok": True, "appointments": len(state.appointments)})
 
+    async def admin_format(request):
+        try:
+            body = await request.json()
+            with state.lock:
+                state.set_format(body.get("time_format"), body.get("numeric_status"))
+        except (json.JSONDecodeError, AttributeError):
+            return web.Response(status=400, text='JSON body {"time_format": ..., "numeric_status": ...} expected')
+        except ValueError as exc:
+            return web.Response(status=400, text=str(exc))
+        return _json({"time_format": state.time_format, "numeric_status": state.numeric_status})
+
     app.router.add_get("/admin/state", admin(admin_state))
+    app.router.add_post("/admin/format", admin(admin_format))
     app.router.add_post("/admin/faults", admin(admin_add_fault))
     app.router.add_delete("/admin/faults", admin(admin_clear_faults))
     app.router.add_post("/admin/reset", admin(admin_reset))
@@ -256,8 +269,11 @@ class EmulatorServer:
     """The emulator on a port (0: any free one) in a background thread — for tests and benchmarks."""
 
     def __init__(self, fixture: dict | None = None, host: str = "127.0.0.1", port: int = 0,
-                 auth: EmulatorAuth | None = None, admin_token: str | None = None):
+                 auth: EmulatorAuth | None = None, admin_token: str | None = None, *, time_format: str = "naive",
+                 numeric_status: bool = False, clock=None):
         self.state = EmulatorState()
+        self.state.set_format(time_format, numeric_status)
+        self.state.clock = clock
         self.fixture = fixture if fixture is not None else load_fixture(None)
         seed(self.state, self.fixture)
         self.auth = auth or EmulatorAuth()

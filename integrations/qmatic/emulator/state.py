@@ -2,8 +2,14 @@
 
 Plain in-memory state with the rules of the real system that Elvie depends on: only a
 CREATED appointment can be arrived (a second arrive is refused with 8058), each queue hands
-out its own ticket numbers, a full queue refuses new visits (8042). Seeded from YAML fixtures
-(fixtures.py); JSON shapes follow qmatic-api.md.
+out its own ticket numbers, a full queue refuses new visits (8042), a cancelled appointment is
+gone from Orchestra but its booking reference is still known to the calendar. Seeded from YAML
+fixtures (fixtures.py); JSON shapes follow qmatic-api.md.
+
+Times are kept as the branch's wall-clock time and written in the answer as real servers do:
+`time_format` naive (Orchestra's connectors), utc (`2023-10-23T06:45:00.000+0000`, as the calendar
+API and gateways) or offset (`2023-10-23T08:45:00+02:00`); `numeric_status` makes the calendar
+answer with numeric statuses (20 = booked) as its public API does.
 """
 from __future__ import annotations
 
@@ -12,7 +18,10 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
+
+from ..models import CALENDAR_STATUS_CODES
+from ..times import TIME_FORMATS, format_time, zone
 
 
 class EmulatorError(Exception):
@@ -62,6 +71,44 @@ class EmulatorState:
         self.world = 0  # bumped by every seed: a request from before a seed never acts on the new world
         self._visit_ids = itertools.count(5001)
         self._rng = random.Random(42)
+        self.time_format = "naive"
+        self.numeric_status = False
+        self.clock: Callable[[], datetime] | None = None  # "now" (aware); None: the machine's clock
+
+    def set_format(self, time_format: str | None = None, numeric_status: bool | None = None) -> None:
+        if time_format is not None:
+            if time_format not in TIME_FORMATS:
+                raise ValueError(f"time_format must be one of {', '.join(TIME_FORMATS)}, not {time_format!r}")
+            self.time_format = time_format
+        if numeric_status is not None:
+            self.numeric_status = bool(numeric_status)
+
+    def now(self, timezone_name: str | None = None) -> datetime:
+        """Now as the branch's wall-clock time (naive)."""
+        tz = zone(timezone_name)
+        moment = self.clock() if self.clock else datetime.now(tz)
+        return moment.astimezone(tz).replace(tzinfo=None)
+
+    def _time(self, branch_id: int, local: str | None) -> str | None:
+        """A branch-local time as this emulator's answers write it."""
+        if not local:
+            return local
+        branch = self.branches.get(branch_id)
+        return format_time(datetime.fromisoformat(local), zone(branch.timezone if branch else None),
+                           self.time_format)
+
+    def _out(self, appointment: dict) -> dict:
+        """An appointment as the appointment connector answers it."""
+        result = dict(appointment)
+        for key in ("startTime", "endTime", "updateTime"):
+            result[key] = self._time(appointment["branchId"], appointment.get(key))
+        return result
+
+    def _out_visit(self, visit: dict) -> dict:
+        result = dict(visit)
+        for key in ("appointmentTime", "branchCurrentTime"):
+            result[key] = self._time(visit["branchId"], visit.get(key))
+        return result
 
     # ------------------------------------------------------------------ queries
     def branch(self, branch_id: int) -> Branch:
@@ -94,30 +141,40 @@ class EmulatorState:
         return result
 
     def search(self, branch_id: int, from_date: str, to_date: str) -> list[dict]:
-        start, end = from_date[:10], to_date[:10]
-        return [dict(a) for a in self.appointments.values()
-                if a["branchId"] == branch_id and start <= a["startTime"][:10] < end]
+        """A1: the dates are the branch's own (CON sends branch-local YYYY-MM-DD[THH:mm])."""
+        start, end = from_date[:16], to_date[:16]
+        return [self._out(a) for a in self.appointments.values()
+                if a["branchId"] == branch_id and a["status"] != "CANCELLED" and start <= a["startTime"][:16] < end]
 
     def appointment(self, appointment_id: int) -> dict:
-        if appointment_id not in self.appointments:
+        found = self.appointments.get(appointment_id)
+        if found is None or found["status"] == "CANCELLED":  # cancelled: removed from Orchestra
             raise EmulatorError(404, "8057", "appointment not found")
-        return dict(self.appointments[appointment_id])
+        return self._out(found)
 
     def by_public_id(self, public_id: str) -> dict:
+        """A4: the calendar's record. Its nested branch and services carry calendar publicIds, no Orchestra ids."""
         for appointment in self.appointments.values():
             if (appointment.get("properties") or {}).get("publicId", "").lower() == public_id.lower():
-                return {"appointment": {"publicId": appointment["properties"]["publicId"],
-                                        "qpId": appointment["id"], "start": appointment["startTime"],
-                                        "branch": {"qpId": appointment["branchId"],
-                                                   "name": self.branches[appointment["branchId"]].name},
-                                        "services": [{"qpId": s["id"], "name": s["name"]}
-                                                     for s in appointment["services"]]}}
+                branch = self.branches[appointment["branchId"]]
+                status = appointment["status"]
+                calendar = {"publicId": appointment["properties"]["publicId"],
+                            "start": self._time(branch.id, appointment["startTime"]),
+                            "end": self._time(branch.id, appointment["endTime"]),
+                            "status": CALENDAR_STATUS_CODES.get(status, 20) if self.numeric_status else status,
+                            "branch": {"publicId": f"b{branch.id:04x}{'0' * 28}", "name": branch.name,
+                                       "timeZone": branch.timezone},
+                            "services": [{"publicId": f"s{s['id']:04x}{'0' * 28}", "name": s["name"]}
+                                         for s in appointment["services"]]}
+                if status != "CANCELLED":
+                    calendar["qpId"] = appointment["id"]
+                return {"appointment": calendar}
         raise EmulatorError(404, "E142", "appointment not found")
 
     def by_external_id(self, external_id: str) -> dict | None:
         for appointment in self.appointments.values():
             if (appointment.get("properties") or {}).get("externalId", "").lower() == external_id.lower():
-                return dict(appointment)
+                return None if appointment["status"] == "CANCELLED" else self._out(appointment)
         return None
 
     def _waiting(self, queue: Queue, branch_id: int | None = None) -> list[int]:
@@ -140,7 +197,7 @@ class EmulatorState:
             "branchId": branch_id, "waitingTime": 0, "totalWaitingTime": 0, "timeSinceCalled": 0,
             "appointmentId": appointment["id"] if appointment else None,
             "appointmentTime": appointment["startTime"] if appointment else None,
-            "branchCurrentTime": datetime.now().isoformat(timespec="seconds"),
+            "branchCurrentTime": self.now(branch.timezone).isoformat(timespec="seconds"),
             "currentVisitService": {"serviceId": service_id, "serviceExternalName": service.name,
                                     "serviceInternalName": service.name},
             "unservedVisitServices": [], "servedVisitServices": [],
@@ -150,14 +207,14 @@ class EmulatorState:
         }
         self.visits[visit_id] = visit
         queue.waiting.append(visit_id)
-        return dict(visit)
+        return self._out_visit(visit)
 
     def arrive(self, branch_id: int, entry_point: int, appointment_id: int, parameters: dict) -> dict:
         branch = self.branch(branch_id)
         if entry_point not in branch.entry_points.values():
             raise EmulatorError(404, "11000", "No Entry Point on branch, cannot create or delete visit")
         appointment = self.appointments.get(appointment_id)
-        if appointment is None:
+        if appointment is None or appointment["status"] == "CANCELLED":
             raise EmulatorError(404, "8057", "appointment not found")
         if appointment["branchId"] != branch_id:
             raise EmulatorError(404, "8057", "appointment not found at this branch")
@@ -179,7 +236,7 @@ class EmulatorState:
         visit = self.visits.get(visit_id)
         if visit is None or visit["branchId"] != branch_id:
             raise EmulatorError(404, "8011", "no visit")
-        return dict(visit)
+        return self._out_visit(visit)
 
     def queue_list(self, branch_id: int) -> list[dict]:
         self.branch(branch_id)
@@ -190,7 +247,7 @@ class EmulatorState:
         queue = self.queues.get(queue_id)
         if queue is None:
             raise EmulatorError(404, None, "queue not found")
-        return [dict(self.visits[v]) for v in self._waiting(queue, branch_id)]
+        return [self._out_visit(self.visits[v]) for v in self._waiting(queue, branch_id)]
 
     def queue_statistics(self, branch_id: int) -> list[dict]:
         branch = self.branch(branch_id)
@@ -212,7 +269,8 @@ class EmulatorState:
                 visit = self.visits[visit_id]
                 result[str(visit_id)] = {
                     "ticketId": visit["ticketId"], "visitId": visit_id, "waitingTime": 0, "totalWaitingTime": 0,
-                    "appointmentId": visit["appointmentId"], "appointmentTime": visit["appointmentTime"],
+                    "appointmentId": visit["appointmentId"],
+                    "appointmentTime": self._time(branch_id, visit["appointmentTime"]),
                     "queueId": queue.id, "queueName": queue.name, "queueSize": len(waiting),
                     "positionInQueue": position, "currentStatus": visit["currentStatus"],
                     "currentServiceName": visit["currentVisitService"]["serviceExternalName"],
@@ -227,4 +285,5 @@ class EmulatorState:
                             "waiting": len(q.waiting), "capacity": q.capacity} for q in self.queues.values()],
                 "appointments": sorted((dict(a) for a in self.appointments.values()), key=lambda a: a["startTime"]),
                 "visits": [dict(v) for v in self.visits.values()],
-                "faults": dict(self.faults)}
+                "faults": dict(self.faults),
+                "format": {"time_format": self.time_format, "numeric_status": self.numeric_status}}
