@@ -17,6 +17,16 @@ TARGETS = {
     "make_run_ready_s": (operator.le, 30, "`make run` to ready, trained model"),
     "memory_total_rss_mb": (operator.le, 2500, "resident memory, all processes, after 200 conversations"),
     "memory_growth_mb": (operator.le, 50, "memory growth over 200 conversations"),
+    "spoken_intent_accuracy_nl_clean_pct": (operator.ge, 90, "held-out sentences spoken, intent accuracy, Dutch, clean"),
+    "spoken_intent_accuracy_en_clean_pct": (operator.ge, 90, "held-out sentences spoken, intent accuracy, English, clean"),
+    "spoken_intent_accuracy_nl_10db_pct": (operator.ge, 80, "held-out sentences spoken, intent accuracy, Dutch, 10 dB"),
+    "spoken_intent_accuracy_en_10db_pct": (operator.ge, 80, "held-out sentences spoken, intent accuracy, English, 10 dB"),
+    "spoken_typed_ratio_nl_clean": (operator.ge, 0.9, "spoken/typed accuracy on the same sentences, Dutch, clean"),
+    "spoken_typed_ratio_en_clean": (operator.ge, 0.9, "spoken/typed accuracy on the same sentences, English, clean"),
+    "spoken_cant_hear_pct": (operator.le, 2, "\"can't hear\" on clearly audible speech, %"),
+    "spoken_wrong_language_turns_pct": (operator.le, 2, "turns answered in the wrong language, %"),
+    "spoken_noise_to_intent_count": (operator.eq, 0, "noise turned into an intent"),
+    "spoken_unrelated_to_intent_count": (operator.eq, 0, "unrelated speech turned into an intent"),
     "speech_intent_accuracy_nl_clean_pct": (operator.ge, 90, "spoken intent accuracy, Dutch, clean"),
     "speech_intent_accuracy_en_clean_pct": (operator.ge, 90, "spoken intent accuracy, English, clean"),
     "speech_intent_accuracy_nl_10db_pct": (operator.ge, 80, "spoken intent accuracy, Dutch, 10 dB SNR"),
@@ -68,9 +78,10 @@ def write_markdown(result: dict, path: Path) -> None:
     for label, pairs in BASELINES:
         values = " · ".join(f"{what} **{result.get(key, 'not measured')}**" for what, key in pairs)
         lines.append(f"| {label} | {values} |")
+    lines += _confusion_tables(result)
     lines += ["", "## All figures", "", "| key | value |", "|---|---|"]
     for key, value in result.items():
-        if key != "meta":
+        if key != "meta" and not key.startswith("spoken_confusion_"):
             lines.append(f"| `{key}` | {value} |")
     if meta.get("errors"):
         lines += ["", "## Errors", ""] + [f"- **{name}**: {error}" for name, error in meta["errors"].items()]
@@ -83,6 +94,22 @@ def write_markdown(result: dict, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _confusion_tables(result: dict) -> list[str]:
+    """Held-out spoken sentences: what each intent was taken for (both conditions), per language."""
+    lines: list[str] = []
+    for key in sorted(k for k in result if k.startswith("spoken_confusion_")):
+        table = result[key]
+        if not isinstance(table, dict):
+            continue
+        lines += ["", f"## Spoken confusion, {key.removeprefix('spoken_confusion_')} (said → understood, clean and 10 dB)",
+                  "", "| said | right | taken for |", "|---|---|---|"]
+        for intent, got in table.items():
+            total = sum(got.values())
+            wrong = ", ".join(f"{other} {n}" for other, n in got.items() if other != intent)
+            lines.append(f"| {intent} | {got.get(intent, 0)}/{total} | {wrong} |")
+    return lines
+
+
 def write_plot(result: dict, path: Path) -> None:
     import matplotlib
 
@@ -91,8 +118,11 @@ def write_plot(result: dict, path: Path) -> None:
 
     panels = [
         ("Text turn latency (ms)", [k for k in result if k.startswith("text_turn_") and k.endswith("_ms")], 250),
-        ("Spoken accuracy (%)", [k for k in result if k.startswith("speech_") and k.endswith("_pct")
-                                 and "accuracy" in k], None),
+        ("Spoken accuracy, canonical phrases (%)", [k for k in result if k.startswith("speech_") and k.endswith("_pct")
+                                                    and "accuracy" in k], None),
+        ("Held-out sentences: spoken vs typed (%)", [k for k in result if k.startswith(("spoken_intent_accuracy_",
+                                                                                        "typed_intent_accuracy_"))
+                                                     and k.endswith("_pct") and "per_state" not in k], None),
         ("Vosk: free vs grammar vs verified grammar (%)", [k for k in result if k.startswith("vosk_ko_") and k.endswith("_pct")], None),
         ("NLU F1 (trained vs keyword baseline)", [k for k in result if k.startswith("nlu_") and "f1" in k
                                                   and "_per_intent" not in k], None),

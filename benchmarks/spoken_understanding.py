@@ -82,11 +82,13 @@ UNRELATED = {
 
 @dataclass(frozen=True)
 class Turn:
-    text: str  # said / typed
+    text: str  # said (a booking code read out character by character)
+    typed: str  # typed
     lang: str
     intent: str
     state: str | None
     name: str | None
+    code: str | None  # the booking code said, which the lookup must be able to read
     voice: tuple[str, int, int]
     conversation: int
 
@@ -125,8 +127,8 @@ def conversations(lang: str, quick: bool, dev: bool) -> tuple[list[Turn], int]:
         states = STATES.get(example.intent, (None,))
         state = states[per_intent[example.intent] % len(states)]
         per_intent[example.intent] += 1
-        turns.append(Turn(_spoken_form(example), lang, example.intent, state, example.entity("person_name"),
-                          VOICES[lang][index % len(VOICES[lang])], index // 6))
+        turns.append(Turn(_spoken_form(example), example.text, lang, example.intent, state, example.entity("person_name"),
+                          example.entity("booking_code"), VOICES[lang][index % len(VOICES[lang])], index // 6))
     return turns, left_out
 
 
@@ -173,6 +175,12 @@ class Nlu:
         return (result.get("intent") or {}).get("name"), {e["entity"]: e["value"] for e in result.get("entities") or []}
 
 
+def _code_ok(code: str, text: str) -> bool:
+    from integrations.qmatic.matching import match_reference
+
+    return (match_reference(text) or "").upper() == code.upper()
+
+
 def _name_ok(said: str | None, got: str | None) -> bool:
     from rapidfuzz import fuzz
 
@@ -182,7 +190,7 @@ def _name_ok(said: str | None, got: str | None) -> bool:
 def run(quick: bool = False, dev: bool = False) -> dict:
     from robot.engine.expectations import build
     from robot.language import LanguageDetector
-    from robot.language_policy import ConversationLanguage, LanguageEvidence
+    from robot.language_policy import ConversationLanguage, carries_language, spoken_evidence, typed_evidence
     from robot.speech.pipeline import SpeechPipeline
     from robot.speech.types import NotHeard, Recognised
 
@@ -226,23 +234,23 @@ def run(quick: bool = False, dev: bool = False) -> dict:
                         got, entities = nlu.parse(u.text)
                     got_name = entities.get("person_name") or (u.text if turn.state == "name" else None)
                     votes = getattr(u, "language_votes", None)
-                    neutral = turn.state in ("name", "booking_code")
                     if votes is None:  # a pipeline without language evidence: the old rule (its language)
                         spoken_language.current = u.lang
-                    elif not neutral:
-                        spoken_language.observe(LanguageEvidence(dict(votes), len(u.text.split())))
+                    elif carries_language(turn.state, u.intent, u.text):
+                        spoken_language.observe(spoken_evidence(votes, u.lang, u.text))
                 elif isinstance(heard, NotHeard):
                     not_heard, heard_text = heard.reason, f"<{heard.reason}>"
                 got = ROUTED.get((turn.state, got), got)
                 answer_lang = spoken_language.answer_language
                 # typed, in the same conversation
-                typed_intent, typed_entities = nlu.parse(turn.text)
+                typed_intent, typed_entities = nlu.parse(turn.typed)
                 typed_intent = ROUTED.get((turn.state, typed_intent), typed_intent)
-                if turn.state not in ("name", "booking_code"):
-                    guess = detector.guess(turn.text)
-                    typed_language.observe(LanguageEvidence({"words": guess.lang}, len(turn.text.split())),
-                                           typed=True)
+                if carries_language(turn.state, typed_intent, turn.typed):
+                    typed_language.observe(typed_evidence(detector, turn.typed, typed_language.current), typed=True)
                 expected = ROUTED.get((turn.state, turn.intent), turn.intent)
+                if turn.code:  # a code only counts if the lookup can read it from what was understood
+                    got = got if _code_ok(turn.code, heard_text) else f"{got} (code misread)"
+                    typed_intent = typed_intent if _code_ok(turn.code, turn.typed) else f"{typed_intent} (code misread)"
                 rows.append({"lang": lang, "condition": "clean" if condition is None else f"{condition}db",
                              "state": turn.state or "open", "intent": expected, "text": turn.text,
                              "heard": heard_text, "spoken_intent": got, "typed_intent": typed_intent,

@@ -3,8 +3,8 @@
 Scores the words of a text by how much more often each language uses them: word frequencies
 from the NLU training examples per language (dialogue/data/nlu/<lang>.yml) plus a short list of
 very common words, smoothed, compared as log-ratios. Words both languages use about equally
-("ok", names, which are stripped from the examples) count for little. The conversation keeps its
-language unless a later text is clearly in the other one.
+("ok", names, which are stripped from the examples) count for little. This is one source of evidence;
+the conversation's language is decided from all of them in robot/language_policy.py.
 """
 from __future__ import annotations
 
@@ -78,14 +78,3 @@ class LanguageDetector:
         if margin < 1.0:  # less than e:1 odds: no evidence either way
             return LanguageGuess(None, 0.0)
         return LanguageGuess(ranked[0], 1.0 - math.exp(-margin))
-
-    def decide(self, text: str, current: str | None, first_turn: bool) -> str | None:
-        """The conversation language after this text (None: keep/unknown)."""
-        guess = self.guess(text)
-        if guess.lang is None:
-            return current
-        if current is None or first_turn:
-            return guess.lang
-        if guess.lang != current and guess.confidence >= 0.95 and len(WORD.findall(text.lower())) >= 3:
-            return guess.lang  # clearly switched
-        return current

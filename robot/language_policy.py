@@ -12,7 +12,7 @@ the language Elvie answers in.
 - A switch made on evidence is tentative: if the next input favours the old language it is undone
   at once, so a misjudged utterance costs at most one turn in the wrong language.
 - Names and booking codes carry no language: in the states that expect them (name, booking code)
-  text never moves the language.
+  a name or a short answer never moves the language (the engine leaves such inputs out).
 """
 from __future__ import annotations
 
@@ -50,6 +50,27 @@ class LanguageEvidence:
     def unanimous(self) -> str | None:
         opinions = set(self.opinions)
         return opinions.pop() if len(opinions) == 1 else None
+
+
+def carries_language(expecting: str | None, intent: str | None, text: str) -> bool:
+    """A name or a code is no evidence of a language: "de Vries" said in an English conversation
+    keeps it English. A whole sentence in those states still is."""
+    if expecting not in LANGUAGE_NEUTRAL_STATES:
+        return True
+    return intent not in ("inform_name", "inform_booking_code") and len(text.split()) > 4
+
+
+def spoken_evidence(votes: dict[str, str | None], recognised_lang: str | None, text: str) -> LanguageEvidence:
+    """Speech brings its recognition sources' votes (a recogniser without them: its language)."""
+    return LanguageEvidence(dict(votes) or {"recogniser": recognised_lang}, len(text.split()))
+
+
+def typed_evidence(detector, text: str, current: str | None) -> LanguageEvidence:
+    """Typed text: its words' vocabulary (robot/language.py), once the conversation has a language
+    only when the guess is strong."""
+    guess = detector.guess(text)
+    strong = guess.lang if guess.confidence >= 0.95 or current is None else None
+    return LanguageEvidence({"words": strong}, len(text.split()))
 
 
 class ConversationLanguage:

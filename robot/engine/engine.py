@@ -30,7 +30,8 @@ from robot.tablet.state import TabletState
 from .dialogue_client import DialogueUnavailable, ParsedTurn, RasaClient, intent_message
 from .inputs import Input, NotHeardInput, SensorInput, TextInput, TouchInput, TurnResult
 from robot.language import LanguageDetector
-from robot.language_policy import LANGUAGE_NEUTRAL_STATES, ConversationLanguage, LanguageEvidence
+from robot.language_policy import (ConversationLanguage, LanguageEvidence, carries_language, spoken_evidence,
+                                   typed_evidence)
 from .touch import ENGINE_BUTTONS, TEXT_BUTTON, UnknownButton, meaning_of
 
 log = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ class Engine:
             if not text:
                 return None, {}
             result.heard = text
-            if conv.expecting not in LANGUAGE_NEUTRAL_STATES:  # names and codes carry no language
+            if carries_language(conv.expecting, item.intent, text):
                 conv.language.observe(self._language_evidence(item, text), typed=item.source != "speech")
             message = intent_message(item.intent, item.entities) if item.intent else text
             if message.startswith("/") and not item.intent:
@@ -325,15 +326,11 @@ class Engine:
         return None, {}
 
     def _language_evidence(self, item: TextInput, text: str) -> LanguageEvidence:
-        """Speech brings its recognition sources' votes; typed text its words' vocabulary."""
         if item.source == "speech":
-            votes = dict(item.language_votes) or {"recogniser": item.lang}
-            return LanguageEvidence(votes, len(text.split()))
+            return spoken_evidence(item.language_votes, item.lang, text)
         if item.lang in self.content.current.languages:  # a typed text with a known language
             return LanguageEvidence({"given": item.lang}, len(text.split()))
-        guess = self.detector.guess(text)
-        strong = guess.lang if guess.confidence >= 0.95 or self.conversation.lang is None else None
-        return LanguageEvidence({"words": strong}, len(text.split()))
+        return typed_evidence(self.detector, text, self.conversation.lang)
 
     def _split(self, replies: list[dict], lang: str) -> tuple[list[BotMessage], list[dict]]:
         messages: list[BotMessage] = []

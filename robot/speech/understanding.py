@@ -43,6 +43,21 @@ NAME_TEMPLATES = {"nl": ("mijn naam is {name}",), "en": ("my name is {name}",)}
 # unrelated speech) but never accepted: the transcript itself says more ("where is the toilet").
 NEVER_ACCEPTED = frozenset({"out_of_scope"})
 SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny"})
+# A booking code read out digit by digit may be transcribed in words ("zeven drie nul drie").
+DIGIT_WORDS = {"nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
+               "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
+               "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def digits_spelled_out(text: str) -> str:
+    """'Q M zeven drie nul drie' -> 'Q M 7 3 0 3' (only runs of two or more digit words)."""
+    words = text.replace(",", " ").replace(".", " ").split()
+    digit = [w.lower() in DIGIT_WORDS for w in words]
+    out = []
+    for i, word in enumerate(words):
+        in_run = digit[i] and ((i > 0 and digit[i - 1]) or (i + 1 < len(words) and digit[i + 1]))
+        out.append(DIGIT_WORDS[word.lower()] if in_run else word)
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,8 @@ class Understanding:
         if not self._says_something(best):
             return NotHeard("no_words")
         votes = self._votes(scored, transcripts)
-        return Utterance(text=best.text, lang=self._decided(votes, best.lang, conversation_lang),
+        text = digits_spelled_out(best.text) if expectation.kind == "booking_code" else best.text
+        return Utterance(text=text, lang=self._decided(votes, best.lang, conversation_lang),
                          confidence=round(math.exp(best.avg_logprob), 3),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
                          timings=timings, language_votes=votes)

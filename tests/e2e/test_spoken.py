@@ -96,11 +96,29 @@ def test_a_misjudged_language_is_undone_by_the_next_sentence(stack):
             second = await elvie.engine.handle(TextInput("ik heb een afspraak", source="speech", intent="check_in",
                                                          language_votes=dutch))
             assert first.lang == second.lang == "nl" and second.screen == "ask_name"
-            misjudged = await elvie.engine.handle(TextInput("I have a question", source="speech",
+            misjudged = await elvie.engine.handle(TextInput("I have a question about my appointment", source="speech",
                                                             language_votes=english))
             assert misjudged.lang == "en"
             back = await elvie.engine.handle(TextInput("ik wil een medewerker spreken", source="speech",
                                                        intent="request_human", language_votes={"phrases": "nl"}))
             assert back.lang == "nl", back
             assert elvie.engine.tablet.view.lang == "nl"
+    stack["loop"].run(scenario(), timeout=180)
+
+
+def test_elvie_says_she_cannot_hear_only_when_it_was_too_quiet(stack):
+    """Too quiet: "I can't hear you well". Heard at a good level but no words she could place: "Sorry,
+    I didn't understand", with an example of what to say. Each only when it is true."""
+    from robot.engine.inputs import NotHeardInput, TextInput
+
+    async def scenario():
+        async with LocalElvie(stack["settings"]) as elvie:
+            await elvie.engine.handle(TextInput("goedemorgen", source="speech", language_votes={"words": "nl"}))
+            quiet = await elvie.engine.handle(NotHeardInput(reason="too_quiet"))
+            await elvie.engine.end_conversation(reason="next visitor")
+            await elvie.engine.handle(TextInput("goedemorgen", source="speech", language_votes={"words": "nl"}))
+            unclear = await elvie.engine.handle(NotHeardInput(reason="no_words"))
+            assert quiet.responses == ["utter_cant_hear"] and "horen" in quiet.say[0]
+            assert unclear.responses == ["utter_not_understood"], unclear
+            assert "begreep" in unclear.say[0] or "begrepen" in unclear.say[0], unclear
     stack["loop"].run(scenario(), timeout=180)

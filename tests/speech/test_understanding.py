@@ -131,3 +131,11 @@ def test_two_names_that_fit_alike_are_left_to_the_dialogue():
     recogniser = GivenRecogniser({"Jan de Vries": -1.0, "Jan de Vos": -1.1}, {"nl": ("Jan de Vris.", -0.7)})
     heard = understand(recogniser, "nl", "name", {"names": names})
     assert heard.intent is None  # the transcript goes to the name lookup, which asks
+
+
+def test_a_booking_code_read_out_in_words_reaches_the_lookup_as_digits():
+    from integrations.qmatic.matching import match_reference
+
+    recogniser = GivenRecogniser({}, {"nl": ("Q M zeven drie nul drie.", -0.6)})
+    heard = understand(recogniser, "nl", "booking_code")
+    assert isinstance(heard, Utterance) and match_reference(heard.text) == "QM7303"
