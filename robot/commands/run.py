@@ -75,8 +75,8 @@ async def _run(settings) -> int:
             print(f"  Open {stack.simulator_ui}/  (the virtual Pepper: tablet, robot, sensors, microphone and text "
                   "input, Qmatic panel, conversation log)", flush=True)
         # Without its key: this output may end up in a journal. The robot's tablet is given the full URL.
-        print(f"  Tablet app: {running.tablet_base_url} (shown on the robot's tablet with this start's key)",
-              flush=True)
+        print(f"  Tablet app: {running.tablet_base_url} (needs this start's key: the robot's tablet is given the "
+              "full link, and the virtual Pepper's desktop UI shows it)", flush=True)
         print(f"  Robot: {stack.robot}   Logs: {log_dir()}/   Stop with Ctrl-C", flush=True)
         await stop.wait()
         print("\nStopping Elvie ...", flush=True)
