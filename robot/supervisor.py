@@ -159,6 +159,7 @@ class Supervisor:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
             while time.monotonic() < deadline:
                 if child.process.poll() is not None:
+                    self.record.remove(child.process.pid)
                     raise ChildFailed(f"the {spec.name} stopped during start-up (exit {child.process.returncode}); "
                                       f"see {child.log_path}:\n{_tail(child.log_path)}")
                 if url is None:
