@@ -31,7 +31,12 @@ log = logging.getLogger(__name__)
 
 MARK = "ELVIE_SUPERVISOR"
 PR_SET_PDEATHSIG = 1
-_libc = ctypes.CDLL(None, use_errno=True)  # loaded here: the child may not import or allocate after fork
+KILL = int(signal.SIGKILL)
+# Resolved here, in the parent: between fork and exec the child only calls it (no import, no lookup),
+# which is safe even while other threads (the speech models loading) hold locks.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+_prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+_prctl.restype = ctypes.c_int
 
 
 def run_dir() -> Path:
@@ -57,7 +62,7 @@ def start_time(pid: int) -> int | None:
 def die_with_parent(parent_pid: int):
     """A `preexec_fn`: the child is killed when the thread that started it ends (or its process dies)."""
     def preexec() -> None:
-        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _prctl(PR_SET_PDEATHSIG, KILL, 0, 0, 0)
         if os.getppid() != parent_pid:  # the parent died between fork and prctl: nobody would reap us
             os._exit(1)
     return preexec
