@@ -7,6 +7,7 @@ environment or an untracked .env file, never from the repository.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields, replace
@@ -62,7 +63,8 @@ class StackSettings:
     qmatic_config: str | None = None  # YAML for a real Orchestra; None: start the emulator
     qmatic_fixtures: str | None = None  # emulator seed (default: integrations/qmatic/fixtures/default.yml)
     tablet_host: str = "127.0.0.1"  # how the robot's tablet reaches the engine (the PC's IP for a real Pepper)
-    expose_tablet: bool = False  # bind the engine on all interfaces so the real tablet can reach it
+    expose_tablet: bool = False  # listen where the real tablet can reach the engine (on tablet_host)
+    tablet_allow: str | None = None  # client addresses allowed to use the tablet API, e.g. "198.18.0.1,192.168.1.20"
     speech: bool = True  # listen through the robot's microphone
     speak_aloud: bool = False  # the virtual Pepper speaks with espeak-ng
     speech_time_scale: float = 1.0  # the virtual Pepper's speaking time factor (tests: small)
@@ -73,17 +75,41 @@ class StackSettings:
 
     @property
     def engine_bind(self) -> str:
-        return "0.0.0.0" if self.expose_tablet else self.host
+        """Loopback unless the tablet is exposed; then the interface the robot reaches (`tablet_host`) when
+        that is an IP address, and every interface only when it is a host name."""
+        if not self.expose_tablet:
+            return self.host
+        return self.tablet_host if _is_ip(self.tablet_host) else "0.0.0.0"
 
-    @property
-    def tablet_url(self) -> str:
-        return f"http://{self.tablet_host}:{self.engine_port}/tablet/"
+    def tablet_base_url(self, port: int | None = None) -> str:
+        """The tablet app's address as the robot sees it, without the secret (robot/tablet/access.py adds it)."""
+        return f"http://{self.tablet_host}:{port or self.engine_port}/tablet/"
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _client_list(value) -> str | None:
+    """`tablet_allow`: a YAML list or a comma-separated string of addresses / networks, checked here."""
+    from robot.tablet.access import parse_client_networks
+
+    if value in (None, "", []):
+        return None
+    entries = [str(v) for v in value] if isinstance(value, list) else str(value).split(",")
+    parse_client_networks(entries)  # ValueError names the bad entry
+    return ",".join(e.strip() for e in entries if e.strip())
+
+
 ENV_NAMES = {f.name: f"ELVIE_{f.name.upper()}" for f in fields(StackSettings)}
+SPECIAL_VALUES = {"tablet_allow": _client_list}
 
 
 def _load_env_file() -> None:
@@ -102,6 +128,11 @@ def _load_env_file() -> None:
 
 def _coerce(name: str, value, source: str):
     kind = {f.name: f.type for f in fields(StackSettings)}[name]
+    if name in SPECIAL_VALUES:
+        try:
+            return SPECIAL_VALUES[name](value)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: '{name}': {exc}") from None
     try:
         if "bool" in str(kind):
             if isinstance(value, bool):

@@ -107,7 +107,8 @@ class LocalElvie:
 
     @property
     def tablet_url(self) -> str:
-        return f"http://{self.settings.host}:{self.running.port}/tablet/"
+        """What the robot's tablet shows: the app's address with this start's secret."""
+        return self.running.tablet_url
 
     def _drain(self) -> None:
         while not self._results.empty():
@@ -120,7 +121,7 @@ class LocalElvie:
 
     async def touch(self, button: str, value: str | None = None) -> dict:
         self._drain()
-        url = f"http://{self.settings.host}:{self.running.port}/api/tablet/touch?wait=1"
+        url = self.tablet_url.replace("/tablet/?", "/api/tablet/touch?wait=1&")
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
             async with http.post(url, json={"button": button, "value": value}) as response:
                 return await response.json()

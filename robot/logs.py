@@ -49,10 +49,17 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    """Masks registered values in the message and in an attached traceback (an exception's text may
+    quote what it failed on)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if _pattern is not None:
             record.msg = redact(record.getMessage())
             record.args = None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = redact(record.exc_text)
         return True
 
 

@@ -98,6 +98,7 @@ async def _answers(url: str) -> bool:
 async def bring_up(settings: StackSettings, supervisor: Supervisor, reuse: bool,
                    only: tuple[str, ...] | None = None) -> StackUrls:
     """Start the stack's processes in dependency order (reusing ones that already answer if `reuse`)."""
+    supervisor.reclaim_stale()  # first: an orphan of a crashed run is neither reused nor in the way
     model = ensure_model()
     all_specs = specs(settings, model)
     order = [name for name in ("qmatic", "actions", "rasa", "simulator") if name in all_specs

@@ -3,7 +3,8 @@
 Each child runs in its own process group with its output in var/log/<name>.log. The
 supervisor checks ports before starting (a clear error naming the port), waits until each
 child answers, restarts a child that dies (with backoff), and on stop terminates every
-process group it started — Ctrl-C leaves nothing running.
+process group it started — Ctrl-C leaves nothing running. A crash of the supervisor's process
+takes the children along, and a new start reclaims what an earlier run left (robot/orphans.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Callable
 import aiohttp
 
 from robot.logs import log_dir
+from robot.orphans import MARK, ChildRecord, die_with_parent, reclaim_stale
 
 log = logging.getLogger(__name__)
 _random = random.SystemRandom()
@@ -117,6 +119,12 @@ class Supervisor:
         self._watch_task: asyncio.Task | None = None
         self._stopping = False
         self.on_restart = on_restart
+        self.record = ChildRecord()
+
+    def reclaim_stale(self) -> None:
+        """Stop children that a crashed earlier Elvie left holding their ports (never a foreign program)."""
+        for name in reclaim_stale():
+            print(f"[elvie] stopped the {name} left running by an earlier Elvie", flush=True)
 
     def check_ports(self, specs: list[ChildSpec]) -> None:
         for spec in specs:
@@ -129,9 +137,12 @@ class Supervisor:
         log_path = directory / f"{spec.name}.log"
         env = dict(os.environ)
         env.update(spec.env)
+        env[MARK] = self.record.mark
         with open(log_path, "ab") as out:
+            # From the event-loop thread only: the child dies with the thread that started it.
             process = subprocess.Popen(spec.argv, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                       start_new_session=True)
+                                       start_new_session=True, preexec_fn=die_with_parent(os.getpid()))
+        self.record.add(process.pid, spec.name)
         log.info("started %s (pid %d)", spec.name, process.pid)
         return Child(spec=spec, process=process, started=time.monotonic(), log_path=log_path)
 
@@ -148,6 +159,7 @@ class Supervisor:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
             while time.monotonic() < deadline:
                 if child.process.poll() is not None:
+                    self.record.remove(child.process.pid)
                     raise ChildFailed(f"the {spec.name} stopped during start-up (exit {child.process.returncode}); "
                                       f"see {child.log_path}:\n{_tail(child.log_path)}")
                 if url is None:
@@ -196,6 +208,13 @@ class Supervisor:
             self.on_restart(name)
 
     def _terminate(self, child: Child, timeout: float = 8.0) -> None:
+        try:
+            self._stop_group(child, timeout)
+        finally:
+            self.record.remove(child.process.pid)
+
+    @staticmethod
+    def _stop_group(child: Child, timeout: float) -> None:
         if child.process.poll() is not None:
             return
         try:
@@ -219,6 +238,7 @@ class Supervisor:
             await asyncio.to_thread(self._terminate, child)
             log.info("stopped %s", child.spec.name)
         self.children.clear()
+        self.record.clear()
 
 
 def _tail(path: Path | None, lines: int = 15) -> str:

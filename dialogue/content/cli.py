@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     root = args.content or content_root()
-    problems: list[Problem] = []
+    problems: list[Problem | str] = []
     content = None
     try:
         content = load_content(root)
@@ -23,6 +23,7 @@ def main(args: argparse.Namespace) -> int:
     if content is not None:
         from dialogue.consistency import dialogue_problems
         problems += dialogue_problems(content)
+    problems += _settings_problems()
     for problem in problems:
         print(problem)
     if problems:
@@ -32,3 +33,18 @@ def main(args: argparse.Namespace) -> int:
           f"{len(content.responses[content.languages[0]])} responses, {len(content.services)} services, "
           f"{len(content.documents)} documents, {len(content.locations.others)} other location(s).")
     return 0
+
+
+def _settings_problems() -> list[str]:
+    """Settings are not content, but `elvie check` is where one looks before going live: a broken setting
+    is a problem (`elvie run` would refuse it), an exposed listener without a credential a warning."""
+    from robot.config import ConfigError, load_settings
+    from robot.exposure import exposure_warnings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return [f"settings: {exc}"]
+    for warning in exposure_warnings(settings):
+        print(f"WARNING: {warning}")
+    return []

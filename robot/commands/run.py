@@ -2,18 +2,21 @@
 
 Starts the Qmatic emulator, the action server (with the NLG endpoint), the Rasa server and
 the virtual Pepper as supervised child processes, then the engine in this process, connected
-to the robot over qi. Ctrl-C stops everything.
+to the robot over qi. Ctrl-C (or SIGTERM) stops everything; a crash takes the children along,
+and the next start reclaims any that an earlier run left (robot/orphans.py). SIGHUP gives the
+tablet a new key (`systemctl reload elvie`): the old one is refused at once.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from robot.config import ConfigError, load_settings
 from robot.lifecycle import stop_requested
-from robot.logs import setup_logging
+from robot.logs import log_dir, setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ def main(args: argparse.Namespace) -> int:
 
 async def _run(settings) -> int:
     from robot.app import make_ear, start_engine
+    from robot.exposure import exposure_warnings
     from robot.stack import bring_up
 
     if not port_free(settings.engine_bind, settings.engine_port):
@@ -61,13 +65,19 @@ async def _run(settings) -> int:
         running = await start_engine(settings, stack, on_dialogue_down=dialogue_down, ear=loaded_ear)
         supervisor.watch()
         stop = stop_requested()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, running.access.rotate)
+        for warning in exposure_warnings(settings):
+            log.warning("%s", warning)
+            print(f"WARNING: {warning}", flush=True)
         print("", flush=True)
         print("Elvie is running.", flush=True)
         if stack.simulator_ui:
             print(f"  Open {stack.simulator_ui}/  (the virtual Pepper: tablet, robot, sensors, microphone and text "
                   "input, Qmatic panel, conversation log)", flush=True)
-        print(f"  Tablet app: {settings.url(running.port)}/tablet/", flush=True)
-        print(f"  Robot: {stack.robot}   Logs: var/log/   Stop with Ctrl-C", flush=True)
+        # Without its key: this output may end up in a journal. The robot's tablet is given the full URL.
+        print(f"  Tablet app: {running.tablet_base_url} (needs this start's key: the robot's tablet is given the "
+              "full link, and the virtual Pepper's desktop UI shows it)", flush=True)
+        print(f"  Robot: {stack.robot}   Logs: {log_dir()}/   Stop with Ctrl-C", flush=True)
         await stop.wait()
         print("\nStopping Elvie ...", flush=True)
     finally:

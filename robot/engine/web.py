@@ -1,13 +1,17 @@
 """The engine's HTTP server: the tablet app, its state stream and its touches.
 
-  GET  /tablet/                    the tablet app (shown on Pepper's tablet and in the simulator)
+  GET  /tablet/?key=S              the tablet app (shown on Pepper's tablet and in the simulator)
   GET  /api/tablet/state?after=V   the current view (long-polls until newer than V)
-  GET  /api/tablet/events          the same as server-sent events
+  GET  /api/tablet/events          the same as server-sent events (closed when the secret is rotated)
   POST /api/tablet/touch           {"button": "...", "value": "..."}: a tap (add ?wait=1 for the turn result)
-  GET  /api/health                 engine, robot and dialogue status (no personal data)
+  GET  /api/health                 "ok"; with the secret also robot, content and dialogue status
   POST /api/control/text           {"text": "..."} as if recognised (needs the control token)
+  POST /api/control/rotate-tablet-key   a new tablet secret, shown on the robot (needs the control token)
 
-Binds to 127.0.0.1 unless the tablet is explicitly exposed to the robot's network.
+Every /api/tablet/ endpoint needs this start's secret (`?key=` or the X-Elvie-Tablet-Key header,
+see robot/tablet/access.py) and, when an allow-list is configured, an allowed client address;
+otherwise 401 / 403 and no visitor data. Binds to 127.0.0.1 unless the tablet is explicitly
+exposed to the robot's network. Errors are short plain text: never a traceback, never the secret.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ import logging
 from pathlib import Path
 
 from aiohttp import web
+
+from robot.tablet.access import KEY_HEADER, KEY_PARAM, TabletAccess, TouchRateLimit
 
 from .engine import Engine
 from .inputs import TextInput, TouchInput
@@ -42,39 +48,66 @@ def _view(engine: Engine) -> dict:
     return view
 
 
-def create_app(engine: Engine, control_token: str | None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_security_headers])
+def create_app(engine: Engine, control_token: str | None, *, access: TabletAccess,
+               touch_limit: TouchRateLimit | None = None) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_security_headers, _no_tracebacks])
+    touch_limit = touch_limit or TouchRateLimit()
+
+    def require_tablet(request: web.Request) -> None:
+        if not access.permits_client(request.remote):
+            raise web.HTTPForbidden(text="this address may not use the tablet API")
+        if not access.accepts(_given_key(request)):
+            raise web.HTTPUnauthorized(text="the tablet API needs the key from the tablet's URL")
 
     async def tablet_index(_request):
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
 
     async def state(request: web.Request):
+        require_tablet(request)
         try:
             after = int(request.query.get("after", "-1"))
         except ValueError:
             after = -1
         if after >= 0:
             await engine.tablet.changed_after(after, timeout=20.0)
+            require_tablet(request)  # the secret may have been rotated while waiting
         return web.json_response(_view(engine), headers={"Cache-Control": "no-store"})
 
     async def events(request: web.Request):
+        require_tablet(request)
+        given = _given_key(request)
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                                "X-Accel-Buffering": "no"})
         await response.prepare(request)
+        rotation = access.next_rotation()
+        change: asyncio.Future | None = None
         version = -1
         try:
-            while True:
-                view = await engine.tablet.changed_after(version, timeout=15.0)
+            while access.accepts(given):
+                change = asyncio.ensure_future(engine.tablet.changed_after(version, timeout=15.0))
+                await asyncio.wait({change, rotation}, return_when=asyncio.FIRST_COMPLETED)
+                if not change.done() or not access.accepts(given):
+                    break
+                view = change.result()
                 if view.version == version:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = view.version
                 await response.write(f"data: {json.dumps(_view(engine))}\n\n".encode())
+            await response.write_eof()  # rotated: the page reconnects with its (old) key and gets 401
         except (ConnectionResetError, asyncio.CancelledError):
             pass
+        finally:
+            rotation.cancel()
+            if change is not None:
+                change.cancel()
         return response
 
     async def touch(request: web.Request):
+        require_tablet(request)
+        if not touch_limit.allow(request.remote):
+            raise web.HTTPTooManyRequests(text="too many touches; try again in a moment",
+                                          headers={"Retry-After": str(touch_limit.retry_after_s(request.remote))})
         body = await _json_body(request)
         button = body.get("button")
         if not isinstance(button, str) or not button:
@@ -86,10 +119,13 @@ def create_app(engine: Engine, control_token: str | None) -> web.Application:
             return web.json_response(result.to_json())
         return web.json_response({"accepted": True}, status=202)
 
-    async def health(_request):
-        status = {"status": "ok", "robot": engine.robot_connected, "content_version": engine.content.current.version,
-                  "content_problems": [str(p) for p in engine.content.problems]}
-        return web.json_response(status)
+    async def health(request: web.Request):
+        status = {"status": "ok"}
+        if _has_token(request, control_token) or (access.permits_client(request.remote)
+                                                  and access.accepts(_given_key(request))):
+            status.update(robot=engine.robot_connected, content_version=engine.content.current.version,
+                          content_problems=[str(p) for p in engine.content.problems])
+        return web.json_response(status, headers={"Cache-Control": "no-store"})
 
     async def control_text(request: web.Request):
         _require_token(request, control_token)
@@ -100,6 +136,11 @@ def create_app(engine: Engine, control_token: str | None) -> web.Application:
         result = await engine.submit(TextInput(text=text, source="typed", lang=body.get("lang")))
         return web.json_response(result.to_json())
 
+    async def control_rotate(request: web.Request):
+        _require_token(request, control_token)
+        access.rotate()
+        return web.json_response({"rotated": True})
+
     app.router.add_get("/", lambda r: web.HTTPFound("/tablet/"))
     app.router.add_get("/tablet/", tablet_index)
     app.router.add_static("/tablet/static/", STATIC_DIR, show_index=False)
@@ -108,7 +149,12 @@ def create_app(engine: Engine, control_token: str | None) -> web.Application:
     app.router.add_post("/api/tablet/touch", touch)
     app.router.add_get("/api/health", health)
     app.router.add_post("/api/control/text", control_text)
+    app.router.add_post("/api/control/rotate-tablet-key", control_rotate)
     return app
+
+
+def _given_key(request: web.Request) -> str:
+    return request.headers.get(KEY_HEADER) or request.query.get(KEY_PARAM, "")
 
 
 async def _json_body(request: web.Request) -> dict:
@@ -121,10 +167,26 @@ async def _json_body(request: web.Request) -> dict:
     return body
 
 
-def _require_token(request: web.Request, token: str | None) -> None:
+def _has_token(request: web.Request, token: str | None) -> bool:
     given = request.headers.get("X-Elvie-Token", "")
-    if not token or not hmac.compare_digest(given, token):
+    return bool(token) and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+def _require_token(request: web.Request, token: str | None) -> None:
+    if not _has_token(request, token):
         raise web.HTTPUnauthorized(text="control endpoints need the X-Elvie-Token header")
+
+
+@web.middleware
+async def _no_tracebacks(request: web.Request, handler):
+    """An unexpected fault is a short 500: its details go to the log (masked), never to the client."""
+    try:
+        return await handler(request)
+    except (web.HTTPException, asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any fault into a plain 500
+        log.error("%s %s failed: %s", request.method, request.path, type(exc).__name__, exc_info=True)
+        return web.Response(status=500, text="internal error; see the engine log")
 
 
 @web.middleware

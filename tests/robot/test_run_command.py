@@ -1,5 +1,6 @@
 """`elvie run` (what `make run` starts): a port already in use is a clear error naming it; Ctrl-C stops
-every process it started, so all their ports are free again."""
+every process it started, so all their ports are free again; a SIGKILL (a crash, an OOM kill) takes
+every child along within 2 s, so the next start (a service manager's restart) gets ready."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from robot.orphans import start_time
 from robot.supervisor import free_port, port_free
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +20,7 @@ SERVICES = ("ENGINE", "SIMULATOR_UI", "QMATIC", "RASA", "ACTIONS", "SIMULATOR_QI
 
 def _environment(tmp_path) -> tuple[dict, dict[str, int]]:
     ports = {name: free_port() for name in SERVICES}
-    env = dict(os.environ, ELVIE_LOG_DIR=str(tmp_path / "log"))
+    env = dict(os.environ, ELVIE_LOG_DIR=str(tmp_path / "log"), ELVIE_RUN_DIR=str(tmp_path / "run"))
     env.update({f"ELVIE_{name}_PORT": str(port) for name, port in ports.items()})
     return env, ports
 
@@ -50,17 +52,56 @@ def test_a_port_in_use_is_named(tmp_path):
     assert all(port_free("127.0.0.1", port) for name, port in ports.items() if name != "QMATIC")
 
 
+def _wait_running(process: subprocess.Popen) -> None:
+    lines = []
+    deadline = time.monotonic() + 240
+    for line in process.stdout:
+        lines.append(line)
+        if "Elvie is running" in line or time.monotonic() > deadline:
+            break
+    assert any("Elvie is running" in line for line in lines), "".join(lines[-30:])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def test_a_killed_elvie_leaves_no_child_and_the_next_start_gets_ready(tmp_path):
+    env, ports = _environment(tmp_path)
+    first = _start(env)
+    second = None
+    try:
+        _wait_running(first)
+        children = _children(first.pid)
+        assert len(children) == 4, children  # Qmatic emulator, action server, Rasa, virtual Pepper
+        first.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        first.wait(timeout=10)
+        while time.monotonic() - killed < 5 and any(start_time(c) is not None for c in children):
+            time.sleep(0.02)
+        outlived_s = time.monotonic() - killed
+        assert [c for c in children if start_time(c) is not None] == []
+        assert outlived_s < 2.0, f"children outlived elvie run by {outlived_s:.1f} s"
+        second = _start(env)
+        _wait_running(second)
+        assert not any(port_free("127.0.0.1", port) for port in ports.values()), "every service listens again"
+        second.send_signal(signal.SIGINT)
+        second.wait(timeout=60)
+        assert second.returncode == 0
+    finally:
+        _stop(first)
+        if second is not None:
+            _stop(second)
+
+
 def test_ctrl_c_stops_everything(tmp_path):
     env, ports = _environment(tmp_path)
     process = _start(env)
-    lines = []
     try:
-        deadline = time.monotonic() + 240
-        for line in process.stdout:
-            lines.append(line)
-            if "Elvie is running" in line or time.monotonic() > deadline:
-                break
-        assert any("Elvie is running" in line for line in lines), "".join(lines[-30:])
+        _wait_running(process)
         assert not any(port_free("127.0.0.1", port) for port in ports.values()), "every service listens"
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)

@@ -17,7 +17,10 @@ def test_every_child_process_binds_to_loopback(tmp_path):
         assert "127.0.0.1" in spec.argv, spec.name
         assert "0.0.0.0" not in spec.argv
     assert settings.engine_bind == "127.0.0.1"
-    assert replace(settings, expose_tablet=True).engine_bind == "0.0.0.0"
+    assert replace(settings, tablet_host="192.168.1.10").engine_bind == "127.0.0.1"  # exposing is explicit
+    # exposed: on the interface the robot reaches; on every interface only for a host name
+    assert replace(settings, expose_tablet=True, tablet_host="192.168.1.10").engine_bind == "192.168.1.10"
+    assert replace(settings, expose_tablet=True, tablet_host="elvie-pc.local").engine_bind == "0.0.0.0"
 
 
 def test_configuration_errors_name_file_and_line(tmp_path, monkeypatch):

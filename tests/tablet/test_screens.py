@@ -15,6 +15,7 @@ from dialogue.content.model import SCREENS
 from dialogue.content.store import ContentStore
 from robot.engine.inputs import TouchInput
 from robot.engine.web import create_app
+from robot.tablet.access import TabletAccess
 from robot.tablet.state import TabletState
 
 from .browser import check_accessibility, screenshot, tablet_page, tap, type_on_keyboard, wait_screen
@@ -59,11 +60,14 @@ def server():
     async def start():
         tablet = TabletState()
         engine = Recorder(tablet, content)
-        runner = web.AppRunner(create_app(engine, "token"))
+        access = TabletAccess()
+        runner = web.AppRunner(create_app(engine, "token", access=access))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        holder.update(engine=engine, runner=runner, url=f"http://127.0.0.1:{runner.addresses[0][1]}/tablet/")
+        # as the robot's tablet is given it: with the secret
+        holder.update(engine=engine, runner=runner,
+                      url=access.url(f"http://127.0.0.1:{runner.addresses[0][1]}/tablet/"))
     asyncio.run_coroutine_threadsafe(start(), loop).result(10)
     holder["show"] = lambda **view: asyncio.run_coroutine_threadsafe(_update(holder["engine"].tablet, view), loop).result(5)
     try:

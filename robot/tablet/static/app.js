@@ -17,6 +17,18 @@
 
   function el(id) { return document.getElementById(id); }
 
+  /* The engine hands the robot's tablet this page's URL with a secret (?key=...); every API call
+   * and the event stream carry it. Without it (or after the engine rotated it) the API answers 401
+   * and the page shows "connection lost" until the robot loads the new URL. */
+  var tabletKey = (function () {
+    var match = /[?&]key=([^&#]*)/.exec(window.location.search);
+    return match ? decodeURIComponent(match[1]) : "";
+  })();
+
+  function api(path) {
+    return path + (path.indexOf("?") < 0 ? "?" : "&") + "key=" + encodeURIComponent(tabletKey);
+  }
+
   function label(key) {
     return (state && state.labels && state.labels[key]) || "";
   }
@@ -36,7 +48,7 @@
 
   function touch(button, value) {
     local = null;
-    request("POST", "/api/tablet/touch", {button: button, value: value === undefined ? null : value});
+    request("POST", api("/api/tablet/touch"), {button: button, value: value === undefined ? null : value});
   }
 
   function clear(node) {
@@ -331,7 +343,7 @@
   /* ------------------------------------------------------------------ following the engine */
 
   function poll() {
-    request("GET", "/api/tablet/state?after=" + version, null, function (status, view) {
+    request("GET", api("/api/tablet/state?after=" + version), null, function (status, view) {
       if (status === 200 && view) {
         accept(view);
         setTimeout(poll, 20);
@@ -344,7 +356,7 @@
 
   function follow() {
     if (!window.EventSource) { poll(); return; }
-    var source = new window.EventSource("/api/tablet/events");
+    var source = new window.EventSource(api("/api/tablet/events"));
     source.onmessage = function (event) {
       try { accept(JSON.parse(event.data)); } catch (e) { /* ignore a broken message */ }
     };
@@ -356,7 +368,7 @@
     };
   }
 
-  request("GET", "/api/tablet/state", null, function (status, view) {
+  request("GET", api("/api/tablet/state"), null, function (status, view) {
     if (status === 200 && view) { accept(view); }
     follow();
   });
