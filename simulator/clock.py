@@ -64,3 +64,21 @@ class FakeClock:
                     return True
                 self._changed.wait(0.01)
         return bool(interrupt is not None and interrupt.is_set())
+
+
+class ScaledClock:
+    """Real time running `factor` times faster: a 20-second head scan takes a second."""
+
+    def __init__(self, factor: float):
+        self.factor = float(factor)
+        self._origin = time.monotonic()
+
+    def now(self) -> float:
+        return self._origin + (time.monotonic() - self._origin) * self.factor
+
+    def sleep(self, seconds: float, interrupt: threading.Event | None = None) -> bool:
+        real = max(0.0, seconds) / self.factor
+        if interrupt is None:
+            time.sleep(real)
+            return False
+        return interrupt.wait(real)

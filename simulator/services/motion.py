@@ -161,8 +161,9 @@ class ALMotion(NaoqiModule):
             if not is_absolute:
                 base = self._joints.targets([joint])[0]
                 joint_angles = [base + float(a) for a in joint_angles]
-            if self._joints.stiffness[joint] > 0:
-                end = max(end, self._joints.move(joint, list(zip(map(float, joint_times), map(float, joint_angles)))))
+            if self._joints.stiffness[joint] > 0:  # a limp joint does not follow, but the task still runs
+                self._joints.move(joint, list(zip(map(float, joint_times), map(float, joint_angles))))
+            end = max(end, self._clock.now() + float(joint_times[-1]))
         self._clock.sleep(end - self._clock.now())
 
     def angleInterpolationWithSpeed(self, names, targets, speed):

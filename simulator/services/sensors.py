@@ -30,6 +30,8 @@ class ALTouch(NaoqiModule):
         super().__init__()
         self._memory = memory
         self._pressed: dict[str, bool] = {name: False for _, name, _ in SENSORS.values()}
+        for name in self._pressed:  # the DCM's sensor values, as on the robot
+            memory.insertData(f"Device/SubDeviceList/{name}/Sensor/Value", 0.0)
 
     def getSensorList(self):
         return list(self._pressed)
@@ -43,6 +45,7 @@ class ALTouch(NaoqiModule):
         if self._pressed.get(name) == pressed:
             return
         self._pressed[name] = pressed
+        self._memory.insertData(f"Device/SubDeviceList/{name}/Sensor/Value", 1.0 if pressed else 0.0)
         self._memory.raiseEvent(event, 1.0 if pressed else 0.0)
         part_pressed = any(p for n, p in self._pressed.items() if SENSORS_BY_NAME[n] == part)
         self._memory.raiseEvent("TouchChanged", [[part, part_pressed], [name, pressed]])
