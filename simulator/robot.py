@@ -38,6 +38,8 @@ class SimulatorSettings:
     echo: bool = False  # Elvie's own speech reaches the microphone
     realtime_audio: bool = True
     clock: Clock | None = None  # None: the real clock; tests may pass a FakeClock
+    user: str | None = None  # NAOqi 2.9 mode: tcps with this user and password (None: NAOqi 2.5, plain tcp)
+    password: str | None = None
     recogniser_factory: object = None  # ALSpeechRecognition's word scorer; None: robot/speech's Whisper
 
 
@@ -89,20 +91,33 @@ class VirtualPepper:
         self._person: int | None = None
         self.microphone = Microphone(lambda: self.session, realtime=settings.realtime_audio)
         self.services: dict[str, NaoqiModule] = {}
+        self.gate = None
 
     @property
     def url(self) -> str:
         if not self.session:
             raise RuntimeError("the virtual robot is not running")
-        return self.session.endpoints()[0]
+        return self.gate.url if self.gate is not None else self.session.endpoints()[0]
 
     def start(self) -> "VirtualPepper":
         qi.logging.setLevel(qi.logging.ERROR)
+        settings = self.settings
+        naoqi29 = settings.user is not None
+        if naoqi29 and not settings.password:
+            raise ValueError("NAOqi 2.9 mode needs a password as well as a user")
         session = qi.Session()
+        listen = "tcp://127.0.0.1:0" if naoqi29 else f"tcp://{settings.host}:{settings.port}"
         try:
-            session.listenStandalone(f"tcp://{self.settings.host}:{self.settings.port}")
-        except RuntimeError as exc:
-            raise OSError(f"cannot listen on {self.settings.host}:{self.settings.port} for the virtual robot "
+            session.listenStandalone(listen)
+            if naoqi29:
+                from .naoqi29 import TlsAuthGate
+
+                backend_port = int(session.endpoints()[0].rsplit(":", 1)[1])
+                self.gate = TlsAuthGate(settings.host, settings.port, backend_port, settings.user,
+                                        settings.password or "")
+        except (RuntimeError, OSError) as exc:
+            session.close()
+            raise OSError(f"cannot listen on {settings.host}:{settings.port} for the virtual robot "
                           f"(port in use?): {exc}") from None
         self.session = session
         self._build()
@@ -159,6 +174,9 @@ class VirtualPepper:
             self._service_ids.clear()
             self.session.close()
             self.session = None
+        if self.gate is not None:
+            self.gate.close()
+            self.gate = None
 
     # -- time passes
     def tick(self) -> None:
