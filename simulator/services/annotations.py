@@ -26,7 +26,7 @@ TAG_ANIMATIONS = {
     "you": "animations/Stand/Gestures/You_1", "bow": "animations/Stand/Gestures/BowShort_1",
     "thinking": "animations/Stand/Gestures/Thinking_1", "calm": "animations/Stand/Gestures/CalmDown_1",
     "enthusiastic": "animations/Stand/Gestures/Enthusiastic_4", "far": "animations/Stand/Gestures/Far_1",
-    "please": "animations/Stand/Gestures/Please_1", "show": "animations/Stand/Gestures/ShowTablet_1",
+    "please": "animations/Stand/Gestures/Please_1", "show": "animations/Stand/Gestures/ShowTablet_2",
     "idontknow": "animations/Stand/Gestures/IDontKnow_1", "everything": "animations/Stand/Gestures/Everything_1",
 }
 
