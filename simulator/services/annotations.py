@@ -65,14 +65,14 @@ def spoken_text(text: str) -> str:
     return " ".join(s.value for s in parse(text) if s.kind == "say")
 
 
-def started_animations(text: str) -> list[str]:
+def started_animations(text: str, tags: dict[str, str] | None = None) -> list[str]:
     """Animations the text starts (`^start`/`^run`, and the animation a `^startTag`/`^runTag` picks)."""
     result = []
     for step in parse(text):
         if step.kind in ("start", "run"):
             result.append(step.value)
         elif step.kind in ("startTag", "runTag"):
-            result.append(TAG_ANIMATIONS.get(step.value.lower(), f"tag:{step.value}"))
+            result.append((tags or TAG_ANIMATIONS).get(step.value.lower(), f"tag:{step.value}"))
     return result
 
 

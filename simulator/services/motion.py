@@ -61,6 +61,10 @@ class Body:
         """Copy where the body is now into the observable state (for the UI)."""
         angles = dict(zip(JOINTS, self.joints.angles(list(JOINTS))))
         pose = self.base.pose()
+        rounded = ({j: round(a, 4) for j, a in angles.items()}, [round(v, 4) for v in pose])
+        if rounded == getattr(self, "_published", None):
+            return  # nothing moved: no state change, no UI update
+        self._published = rounded
 
         def apply(s):
             s.joints = {j: round(a, 4) for j, a in angles.items()}

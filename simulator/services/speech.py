@@ -71,6 +71,7 @@ class Voice:
         self.clock = clock
         self.time_scale = time_scale
         self.animations = AnimationPlayer(state, clock, time_scale)
+        self.tags = dict(annotations.TAG_ANIMATIONS)  # ALAnimatedSpeech.declareTagForAnimations adds to these
         self._speak_aloud = speak_aloud
         self._call_service = call_service
         self._stop = threading.Event()
@@ -86,7 +87,7 @@ class Voice:
     def say(self, raw: str, language: str, service: str, animated: bool, body_mode: str = "contextual") -> None:
         steps = annotations.parse(raw)
         text = " ".join(s.value for s in steps if s.kind == "say")
-        gestures = annotations.started_animations(raw) if animated else []
+        gestures = annotations.started_animations(raw, self.tags) if animated else []
         spoken = Spoken(text=text, raw=raw, language=language, service=service, gestures=gestures,
                         started=self.clock.now())
         with self._lock:  # one sentence at a time, as on the robot
@@ -146,10 +147,9 @@ class Voice:
             self._call(value, wait=kind == "call")
         return speed
 
-    @staticmethod
-    def _animation(kind: str, value: str) -> str:
+    def _animation(self, kind: str, value: str) -> str:
         if kind.endswith("Tag"):
-            return annotations.TAG_ANIMATIONS.get(value.lower(), f"tag:{value}")
+            return self.tags.get(value.lower(), f"tag:{value}")
         return value
 
     def _call(self, expression: str, wait: bool) -> None:
@@ -298,7 +298,8 @@ class ALAnimatedSpeech(NaoqiModule):
 
     def declareTagForAnimations(self, tags_to_animations):
         for tag, names in dict(tags_to_animations).items():
-            annotations.TAG_ANIMATIONS[str(tag).lower()] = list(names)[0] if names else ""
+            if names:
+                self._voice.tags[str(tag).lower()] = list(names)[0]
 
     def addTagsToWords(self, tags_to_words):
         self.store("TagsToWords", dict(tags_to_words))
