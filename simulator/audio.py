@@ -46,6 +46,7 @@ class Microphone:
         self._stop = threading.Event()
         self._rng = random.Random(7)
         self._listeners: list = []  # in-process listeners (ALSpeechRecognition)
+        self._declares_raw: dict[str, bool] = {}  # subscriber -> its processRemote takes a raw buffer
         self.muted_input = False
         self.delivered_buffers = 0
         self.energy = 0.0
@@ -80,6 +81,7 @@ class Microphone:
 
     def unsubscribe(self, name: str) -> None:
         self._subscribers.pop(name, None)
+        self._declares_raw.pop(name, None)
 
     def active(self) -> list[str]:
         return [n for n, s in self._subscribers.items() if s.get("active")]
@@ -118,9 +120,16 @@ class Microphone:
     def _deliver(self, name: str, stamp: list[int], buffer: bytes) -> None:
         """processRemote(nbOfChannels, nbOfSamplesByChannel, timeStamp, inputBuffer), as NAOqi calls it.
 
-        The buffer travels as bytes: a receiver that declared it raw (qi.Buffer) gets bytes; one that
-        declared nothing gets qi's string of those same bytes (one character per byte), never a repr."""
-        self._session_getter().service(name).processRemote(1, SAMPLES_PER_BUFFER, stamp, bytes(buffer))
+        A receiver that declared its buffer raw (qi.Buffer) gets the bytes. One that declared nothing
+        (dynamic) cannot be sent bytes by qi's Python binding, which would turn them into their repr
+        ("b'\\x00...'"); it gets the same bytes as a string of one character per byte instead
+        (`inputBuffer.encode("latin-1")` gives them back exactly), as a Python 2 receiver did on NAOqi 2.5."""
+        service = self._session_getter().service(name)
+        raw = self._declares_raw.get(name)
+        if raw is None:
+            methods = [m for m in service.metaObject()["methods"].values() if m["name"] == "processRemote"]
+            raw = self._declares_raw[name] = any(m["parametersSignature"].endswith("r)") for m in methods)
+        service.processRemote(1, SAMPLES_PER_BUFFER, stamp, bytes(buffer) if raw else buffer.decode("latin-1"))
 
     def _run(self) -> None:
         period = SAMPLES_PER_BUFFER / RATE

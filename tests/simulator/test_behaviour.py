@@ -298,3 +298,28 @@ def test_remote_audio_delivers_raw_bytes(pepper, session):
     finally:
         audio.unsubscribe("TestAudio")
         session.unregisterService(service_id)
+
+
+def test_remote_audio_to_an_untyped_receiver_is_the_bytes_not_their_repr(pepper, session):
+    class Receiver:
+        def __init__(self):
+            self.buffers = []
+
+        def processRemote(self, channels, samples, stamp, buffer):  # noqa: N802 - NAOqi's name
+            self.buffers.append(buffer)
+
+    session.listen("tcp://127.0.0.1:0")
+    receiver = Receiver()
+    service_id = session.registerService("TestAudioDynamic", receiver)
+    audio = session.service("ALAudioDevice")
+    pepper.microphone.feed(bytes(range(256)) * 11)
+    audio.setClientPreferences("TestAudioDynamic", 16000, 3, 0)
+    audio.subscribe("TestAudioDynamic")
+    try:
+        assert wait_for(lambda: receiver.buffers)
+        first = receiver.buffers[0]
+        assert len(first) == 2730 and not str(first).startswith("b'")
+        assert first.encode("latin-1")[:512] == bytes(range(256)) * 2
+    finally:
+        audio.unsubscribe("TestAudioDynamic")
+        session.unregisterService(service_id)
