@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 
 import pytest
@@ -79,7 +78,6 @@ def test_get_data_on_change_waits_for_the_next_value(session):
 # ---------------------------------------------------------------- motion
 def test_set_angles_moves_the_joint_over_time(pepper, session, clock):
     motion = session.service("ALMotion")
-    motion.wakeUp() if False else None
     thread, _ = in_background(motion.wakeUp)
     assert advance_until(clock, lambda: not thread.is_alive())
     motion.setAngles("HeadYaw", 1.0, 0.1)  # 10 % of 7.33 rad/s: ~1.4 s
