@@ -1,6 +1,8 @@
 """ALTouch and ALBattery: touch sensors with NAOqi's events, and a battery that drains slowly."""
 from __future__ import annotations
 
+import math
+
 from ..clock import Clock
 from ..naoqi_api.binding import NaoqiModule
 from ..state import StateStore
@@ -65,13 +67,13 @@ class ALBattery(NaoqiModule):
         self._charge = float(charge)
         self._since = clock.now()
         self._charging = False
-        self._reported = int(self._charge)
+        self._reported = math.ceil(self._charge)
         self._low = False
         self._publish()
 
     def getBatteryCharge(self):
         self.tick()
-        return int(self._charge)
+        return self._reported
 
     # -- helpers (never exposed over qi)
     def tick(self) -> None:
@@ -80,7 +82,7 @@ class ALBattery(NaoqiModule):
         change = elapsed / SECONDS_PER_PERCENT * (2.0 if self._charging else -1.0)
         self._charge = min(100.0, max(0.0, self._charge + change))
         if int(self._charge) != self._reported:
-            self._reported = int(self._charge)
+            self._reported = math.ceil(self._charge)
             self._memory.raiseEvent("BatteryChargeChanged", self._reported)
             self._publish()
             if self._reported <= LOW_BATTERY and not self._low:
