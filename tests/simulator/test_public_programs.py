@@ -126,10 +126,10 @@ def test_headscan_turns_the_head_left_right_and_back(tmp_path):
         seen: list[float] = []
         program = Program(tmp_path, "headscan.py", robot)
         while program.process.poll() is None:
-            seen.append(robot.state.read(lambda s: s.joints["HeadYaw"]))
-            time.sleep(0.05)
+            seen.append(robot.body.joints.angles(["HeadYaw"])[0])
+            time.sleep(0.02)
         assert program.finish() == 0, program.output
-        assert max(seen) > 1.5 and min(seen) < -1.5  # looked left, then right
+        assert max(seen) > 1.4 and min(seen) < -1.4  # looked left (1.6), then right (-1.6)
         robot.tick()
         assert robot.state.read(lambda s: s.joints["HeadYaw"]) == pytest.approx(0.0, abs=1e-3)
 
