@@ -179,9 +179,8 @@ def bind(impl: NaoqiModule) -> object:
     for entry in public_entries(service):
         if entry.kind != "sig":
             continue
-        if entry.name in properties:
-            signal = qi.Property(properties[entry.name].params[0][1] and
-                                 properties[entry.name].param_signature[1:-1])
+        if entry.name in properties:  # a property announces itself as a signal of the same name
+            signal = qi.Property(properties[entry.name].param_signature[1:-1])
         else:
             signal = qi.Signal(entry.param_signature)
         setattr(facade, entry.name, signal)
