@@ -343,6 +343,33 @@ class ALMotion(NaoqiModule):
                                                                "time": time.time()}))
 
 
+# Cartesian control and NAO's legged walk are not simulated: they fail clearly instead of answering
+# with numbers of the wrong shape. (Whole-body balance and foot steps do not exist on Pepper's wheels.)
+NOT_SIMULATED = {
+    "Cartesian control is not simulated by the virtual Pepper": (
+        "getPosition", "setPosition", "setPositions", "changePosition", "positionInterpolation",
+        "positionInterpolations", "getTransform", "setTransform", "setTransforms", "changeTransform",
+        "transformInterpolation", "transformInterpolations", "getCOM", "getMass", "getSupportPolygon",
+        "getChainClosestObstaclePosition", "isCollision"),
+    "Pepper has no legs: foot steps and whole-body balance are NAO's": (
+        "setFootSteps", "setFootStepsWithSpeed", "getFootSteps", "wbEnable", "wbFootState",
+        "wbEnableBalanceConstraint", "wbGoToBalance", "wbGoToBalanceWithSpeed", "wbEnableEffectorControl",
+        "wbSetEffectorControl", "wbEnableEffectorOptimization"),
+}
+
+
+def _not_simulated(name: str, reason: str):
+    def method(self, *args):
+        raise NaoqiError(f"ALMotion::{name}\n\t{reason}")
+    method.__name__ = name
+    return method
+
+
+for _reason, _names in NOT_SIMULATED.items():
+    for _name in _names:
+        setattr(ALMotion, _name, _not_simulated(_name, _reason))
+
+
 def _per_joint(value, count: int, method: str) -> list:
     """NAOqi's broadcasting: one value for every joint, or one per joint."""
     if isinstance(value, (int, float)):

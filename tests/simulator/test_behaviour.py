@@ -321,3 +321,11 @@ def test_remote_audio_to_an_untyped_receiver_is_the_bytes_not_their_repr(pepper,
     finally:
         audio.unsubscribe("TestAudioDynamic")
         session.unregisterService(service_id)
+
+
+def test_what_is_not_simulated_says_so(session):
+    motion = session.service("ALMotion")
+    with pytest.raises(RuntimeError, match="ALMotion::getPosition\n\tCartesian control is not simulated"):
+        motion.getPosition("Head", 2, True)
+    with pytest.raises(RuntimeError, match="no legs"):
+        motion.wbEnable(True)
