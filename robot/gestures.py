@@ -5,6 +5,8 @@ this table says how the body performs each. A test checks both lists agree.
 """
 from __future__ import annotations
 
+from robot.naoqi.animations import is_stock_animation
+
 GESTURE_ANIMATIONS: dict[str, str] = {
     "wave": "animations/Stand/Gestures/Hey_1",
     "nod": "animations/Stand/Gestures/Yes_1",
@@ -22,7 +24,7 @@ _UNSAFE = str.maketrans({"^": " ", "\\": " "})
 def annotate(text: str, gesture: str | None) -> str:
     """Text for ALAnimatedSpeech.say: the gesture starts with the words and ends before the next turn."""
     clean = " ".join(text.translate(_UNSAFE).split())
-    animation = GESTURE_ANIMATIONS.get(gesture or "")
+    animation = GESTURE_ANIMATIONS.get(gesture or "") or (gesture if gesture and is_stock_animation(gesture) else None)
     if not animation:
         return clean
     return f"^start({animation}) {clean} ^wait({animation})"

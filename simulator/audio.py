@@ -8,12 +8,13 @@ faint hiss; with `echo` on, Elvie's own speech is heard too, as on the real robo
 """
 from __future__ import annotations
 
-import collections
 import logging
 import random
 import struct
 import threading
 import time
+
+from .naoqi_api.binding import NaoqiError, NaoqiModule
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,11 @@ class Microphone:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._rng = random.Random(7)
+        self._listeners: list = []  # in-process listeners (ALSpeechRecognition)
+        self._declares_raw: dict[str, bool] = {}  # subscriber -> its processRemote takes a raw buffer
+        self.muted_input = False
         self.delivered_buffers = 0
+        self.energy = 0.0
 
     # -- what the simulator feeds in
     def feed(self, pcm: bytes) -> None:
@@ -72,16 +77,28 @@ class Microphone:
         if prefs[0] != RATE:
             raise RuntimeError(f"ALAudioDevice: virtual microphone only supports {RATE} Hz, asked {prefs[0]}")
         self._subscribers[name]["active"] = True
+        self._ensure_running()
+
+    def unsubscribe(self, name: str) -> None:
+        self._subscribers.pop(name, None)
+        self._declares_raw.pop(name, None)
+
+    def active(self) -> list[str]:
+        return [n for n, s in self._subscribers.items() if s.get("active")]
+
+    def add_listener(self, listener) -> None:
+        self._listeners.append(listener)
+        self._ensure_running()
+
+    def remove_listener(self, listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _ensure_running(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="virtual-mic", daemon=True)
             self._thread.start()
-
-    def unsubscribe(self, name: str) -> None:
-        self._subscribers.pop(name, None)
-
-    def active(self) -> list[str]:
-        return [n for n, s in self._subscribers.items() if s.get("active")]
 
     def stop(self) -> None:
         self._stop.set()
@@ -100,17 +117,39 @@ class Microphone:
             chunk = _mix(chunk, echo + bytes(BYTES_PER_BUFFER - len(echo)))
         return chunk
 
+    def _deliver(self, name: str, stamp: list[int], buffer: bytes) -> None:
+        """processRemote(nbOfChannels, nbOfSamplesByChannel, timeStamp, inputBuffer), as NAOqi calls it.
+
+        A receiver that declared its buffer raw (qi.Buffer) gets the bytes. One that declared nothing
+        (dynamic) cannot be sent bytes by qi's Python binding, which would turn them into their repr
+        ("b'\\x00...'"); it gets the same bytes as a string of one character per byte instead
+        (`inputBuffer.encode("latin-1")` gives them back exactly), as a Python 2 receiver did on NAOqi 2.5."""
+        service = self._session_getter().service(name)
+        raw = self._declares_raw.get(name)
+        if raw is None:
+            methods = [m for m in service.metaObject()["methods"].values() if m["name"] == "processRemote"]
+            raw = self._declares_raw[name] = any(m["parametersSignature"].endswith("r)") for m in methods)
+        service.processRemote(1, SAMPLES_PER_BUFFER, stamp, bytes(buffer) if raw else buffer.decode("latin-1"))
+
     def _run(self) -> None:
         period = SAMPLES_PER_BUFFER / RATE
         next_at = time.monotonic()
-        while not self._stop.is_set() and self.active():
+        while not self._stop.is_set() and (self.active() or self._listeners):
             buffer = self._next_buffer()
+            if self.muted_input:
+                buffer = bytes(len(buffer))
+            samples = struct.unpack(f"<{len(buffer) // 2}h", buffer)
+            self.energy = sum(abs(v) for v in samples) / max(1, len(samples))
             now = time.time()
             stamp = [int(now), int((now % 1) * 1_000_000)]
+            for listener in list(self._listeners):
+                try:
+                    listener(buffer)
+                except Exception:  # noqa: BLE001
+                    log.exception("microphone listener failed")
             for name in self.active():
                 try:
-                    service = self._session_getter().service(name)
-                    service.processRemote(1, SAMPLES_PER_BUFFER, stamp, buffer)
+                    self._deliver(name, stamp, buffer)
                 except Exception as exc:  # noqa: BLE001 - a vanished client must not stop the microphone
                     log.info("audio subscriber %s unreachable (%s); unsubscribing it", name, exc)
                     self.unsubscribe(name)
@@ -120,17 +159,29 @@ class Microphone:
                 self._stop.wait(max(0.0, next_at - time.monotonic()))
 
 
-class ALAudioDevice:
+class ALAudioDevice(NaoqiModule):
+    SERVICE = "ALAudioDevice"
+
     def __init__(self, microphone: Microphone, state):
+        super().__init__()
         self._mic = microphone
         self._state = state
         self._volume = 60
+        self._muted = False
+        self._inputs_open = True
+        self._outputs_open = True
+        self._energy = False
+        self._parameters = {"outputSampleRate": 48000}
+        self._recording: str | None = None
 
     def setClientPreferences(self, name, sample_rate, channels, deinterleave):
         self._mic.set_preferences(name, int(sample_rate), int(channels), int(deinterleave))
 
     def subscribe(self, name):
-        self._mic.subscribe(name)
+        try:
+            self._mic.subscribe(name)
+        except RuntimeError as exc:
+            raise NaoqiError(f"ALAudioDevice::subscribe\n\t{exc}") from None
         self._state.update(lambda s: setattr(s, "audio_subscribers", self._mic.active()))
 
     def unsubscribe(self, name):
@@ -138,13 +189,75 @@ class ALAudioDevice:
         self._state.update(lambda s: setattr(s, "audio_subscribers", self._mic.active()))
 
     def setOutputVolume(self, volume):
+        if not 0 <= volume <= 100:
+            raise NaoqiError("ALAudioDevice::setOutputVolume\n\tvolume must be between 0 and 100")
         self._volume = int(volume)
 
     def getOutputVolume(self):
         return self._volume
 
+    def muteAudioOut(self, mute):
+        self._muted = bool(mute)
+
+    def isAudioOutMuted(self):
+        return self._muted
+
+    def openAudioInputs(self):
+        self._inputs_open = True
+        self._mic.muted_input = False
+
+    def closeAudioInputs(self):
+        self._inputs_open = False
+        self._mic.muted_input = True
+
+    def isInputClosed(self):
+        return not self._inputs_open
+
+    def openAudioOutputs(self):
+        self._outputs_open = True
+
+    def closeAudioOutputs(self):
+        self._outputs_open = False
+
+    def isOutputClosed(self):
+        return not self._outputs_open
+
     def enableEnergyComputation(self):
-        return None
+        self._energy = True
+
+    def disableEnergyComputation(self):
+        self._energy = False
 
     def getFrontMicEnergy(self):
-        return 0.0
+        return float(self._mic.energy) if self._energy else 0.0
+
+    getLeftMicEnergy = getRightMicEnergy = getRearMicEnergy = getFrontMicEnergy
+
+    def setParameter(self, name, value):
+        self._parameters[name] = int(value)
+
+    def getParameter(self, name):
+        if name not in self._parameters:
+            raise NaoqiError(f"ALAudioDevice::getParameter\n\tunknown parameter \"{name}\"")
+        return self._parameters[name]
+
+    def flushAudioOutputs(self):
+        return None
+
+    def playSine(self, frequency, gain, pan, duration):
+        return None
+
+    def sendLocalBufferToOutput(self, frames, address):
+        raise NaoqiError("ALAudioDevice::sendLocalBufferToOutput\n\tCannot be called remotely")
+
+    def sendRemoteBufferToOutput(self, frames, buffer):
+        return self._outputs_open
+
+    def setFileAsInput(self, path):
+        raise NaoqiError(f"ALAudioDevice::setFileAsInput\n\tfile not found on the robot: {path}")
+
+    def startMicrophonesRecording(self, filename, *options):
+        self._recording = filename
+
+    def stopMicrophonesRecording(self):
+        self._recording = None

@@ -22,14 +22,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-scale", type=float, default=1.0, help="speaking time factor (small: fast tests)")
     parser.add_argument("--speak", action="store_true", help="speak aloud with espeak-ng")
     parser.add_argument("--echo", action="store_true", help="Elvie's own voice reaches the microphone")
+    parser.add_argument("--naoqi29-user", default=None,
+                        help="NAOqi 2.9 mode: listen on tcps and require this user; the password is read from "
+                             "ELVIE_SIMULATOR_PASSWORD (never from the command line)")
     parser.add_argument("--qmatic-url", default=os.environ.get("ELVIE_QMATIC_EMULATOR_URL"))
     parser.add_argument("--qmatic-admin-token", default=os.environ.get("ELVIE_QMATIC_ADMIN_TOKEN"))
 
 
 def main(args: argparse.Namespace) -> int:
     setup_logging("simulator", to_console=False)
+    password = os.environ.get("ELVIE_SIMULATOR_PASSWORD") if args.naoqi29_user else None
+    if args.naoqi29_user and not password:
+        print("ERROR: --naoqi29-user needs the password in ELVIE_SIMULATOR_PASSWORD", file=sys.stderr)
+        return 2
     settings = SimulatorSettings(host=args.host, port=args.qi_port, time_scale=args.time_scale,
-                                 speak_aloud=args.speak, echo=args.echo)
+                                 speak_aloud=args.speak, echo=args.echo, user=args.naoqi29_user, password=password)
     robot = VirtualPepper(settings)
     try:
         robot.start()

@@ -33,6 +33,17 @@ class RobotState:
     head: dict[str, float] = field(default_factory=lambda: {"HeadYaw": 0.0, "HeadPitch": 0.0})
     arms: dict[str, float] = field(default_factory=dict)
     leds: dict[str, str] = field(default_factory=dict)  # group -> "#rrggbb"
+    joints: dict[str, float] = field(default_factory=dict)  # every joint's angle now (rad)
+    base_pose: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # x, y (m), theta (rad), world frame
+    base_moving: bool = False
+    posture_target: str | None = None
+    abilities: dict[str, bool] = field(default_factory=lambda: {
+        "AutonomousBlinking": True, "BackgroundMovement": True, "BasicAwareness": True,
+        "ListeningMovement": True, "SpeakingMovement": True})
+    people: list[dict[str, Any]] = field(default_factory=list)  # id, position [x, y, z], distance
+    battery: int = 100
+    tablet: dict[str, Any] = field(default_factory=dict)  # mode (webview/image/video), url, image, dialog, ...
+    recognition: dict[str, Any] = field(default_factory=dict)  # ALSpeechRecognition: language, vocabulary, last
     tablet_url: str | None = None
     tablet_visible: bool = False
     tts_language: str = "English"

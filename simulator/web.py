@@ -4,7 +4,9 @@
   GET  /api/state                robot state (JSON); /api/events streams it (server-sent events)
   POST /api/sensor/{id}          press a touch sensor (head_front, hand_left, bumper_back, ...)
   POST /api/push                 push the robot
-  POST /api/person/{arrive|leave}
+  POST /api/person/{arrive|closer|leave}
+  POST /api/tablet/touch         {"x": ..., "y": ...}: a finger on the tablet (1280x800 pixels)
+  POST /api/ability/{name}       {"enabled": true|false}: an autonomous ability on or off
   POST /api/life/{state}         change Autonomous Life state (solitary, interactive, ...)
   POST /api/text                 {"text": ...}: the visitor says this (as recognised text)
   GET  /api/mic                  web socket: 16 kHz mono s16le audio from the browser microphone
@@ -24,7 +26,7 @@ import aiohttp
 from aiohttp import web
 
 from .robot import SENSORS, VirtualPepper
-from .services import LIFE_STATES
+from .services import ABILITIES, LIFE_STATES
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +77,41 @@ def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token
 
     async def person(request: web.Request):
         what = request.match_info["what"]
-        if what not in ("arrive", "leave"):
-            raise web.HTTPNotFound()
-        await asyncio.to_thread(robot.person_arrives if what == "arrive" else robot.person_leaves)
+        actions = {"arrive": robot.person_arrives, "closer": robot.person_moves_closer, "leave": robot.person_leaves}
+        if what not in actions:
+            raise web.HTTPNotFound(text="use arrive, closer or leave")
+        await asyncio.to_thread(actions[what])
+        return web.json_response({"ok": True})
+
+    async def json_body(request: web.Request) -> dict:
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, ValueError):
+            raise web.HTTPBadRequest(text="a JSON object is expected") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="a JSON object is expected")
+        return body
+
+    async def tablet_touch(request: web.Request):
+        body = await json_body(request)
+        try:
+            x, y = float(body["x"]), float(body["y"])
+        except (KeyError, TypeError, ValueError):
+            raise web.HTTPBadRequest(text="'x' and 'y' (tablet pixels) are required") from None
+        if not (0 <= x <= 1280 and 0 <= y <= 800):
+            raise web.HTTPBadRequest(text="the tablet is 1280x800 pixels")
+        await asyncio.to_thread(robot.tablet.touch, x, y)
+        return web.json_response({"ok": True})
+
+    async def ability(request: web.Request):
+        name = request.match_info["name"]
+        if name not in ABILITIES:
+            raise web.HTTPNotFound(text=f"unknown ability; use one of {', '.join(ABILITIES)}")
+        body = await json_body(request)
+        if not isinstance(body.get("enabled"), bool):
+            raise web.HTTPBadRequest(text="'enabled' (true or false) is required")
+        await asyncio.to_thread(robot.services["ALAutonomousLife"].setAutonomousAbilityEnabled, name,
+                                body["enabled"])
         return web.json_response({"ok": True})
 
     async def life(request: web.Request):
@@ -131,6 +165,8 @@ def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token
     app.router.add_post("/api/push", push)
     app.router.add_post("/api/person/{what}", person)
     app.router.add_post("/api/life/{state}", life)
+    app.router.add_post("/api/tablet/touch", tablet_touch)
+    app.router.add_post("/api/ability/{name}", ability)
     app.router.add_post("/api/text", text)
     app.router.add_get("/api/mic", mic)
     app.router.add_route("*", "/api/qmatic/{sub:.*}", qmatic)

@@ -23,6 +23,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from robot.naoqi.animations import is_stock_animation, stock_animations
+
 from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, ClosedDay, Content, Document, Handover, Locations,
                     OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, load_yaml
@@ -447,9 +449,14 @@ def _responses(check: _Checker, src: Source, lang: str) -> dict[str, Response]:
             for name in sorted(found - set(PLACEHOLDERS)):
                 check.add(src, tpath, f"unknown placeholder {{{name}}}{did_you_mean(name, PLACEHOLDERS)}")
         gesture = entry.get("gesture")
-        if gesture is not None and gesture not in GESTURES:
-            check.add(src, path + ("gesture",), f"unknown gesture '{gesture}'{did_you_mean(gesture, GESTURES)}; "
-                      f"gestures are: {', '.join(GESTURES)}")
+        if gesture is not None and gesture not in GESTURES and not is_stock_animation(str(gesture)):
+            if str(gesture).startswith("animations/"):
+                check.add(src, path + ("gesture",), f"'{gesture}' is not one of Pepper's stock animations"
+                          f"{did_you_mean(gesture, stock_animations())} (list: robot/naoqi/pepper_animations.txt)")
+            else:
+                check.add(src, path + ("gesture",), f"unknown gesture '{gesture}'{did_you_mean(gesture, GESTURES)}; "
+                          f"gestures are: {', '.join(GESTURES)}, or a stock animation such as "
+                          "animations/Stand/Gestures/Hey_1")
             gesture = None
         screen = entry.get("screen")
         if screen is not None and screen not in SCREENS:

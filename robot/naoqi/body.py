@@ -42,6 +42,14 @@ LIFE_STATE_EVENT = "AutonomousLife/State"
 AUDIO_MODULE = "ElvieAudio"
 FRONT_MICROPHONE = 3  # ALAudioDevice channel flag: front microphone only
 AUDIO_RATE = 16000
+EYE_FADE_S = 0.2
+
+
+def _log_failure(what: str):
+    def check(future) -> None:
+        if future.hasError():
+            log.warning("%s failed on the robot: %s", what, future.error())
+    return check
 
 
 class AudioSink:
@@ -214,8 +222,11 @@ class NaoqiBody:
         self.connection.service("ALTabletService").showWebview(url)
 
     def eyes(self, mode: str) -> None:
+        """Fade the eyes to the mode's colour without waiting: ALLeds.fadeRGB blocks for the fade's
+        duration on the robot, which would delay the words that follow."""
         colour = EYE_COLOURS.get(mode, EYE_COLOURS["idle"])
-        self.connection.service("ALLeds").fadeRGB("FaceLeds", colour, 0.2)
+        fade = self.connection.service("ALLeds").fadeRGB("FaceLeds", colour, EYE_FADE_S, _async=True)
+        fade.addCallback(_log_failure("eyes"))
 
     def engage(self, engaged: bool) -> None:
         """FullyEngaged while a visitor talks to her: she keeps looking at them, never turns away."""

@@ -5,10 +5,61 @@ const $ = (id) => document.getElementById(id);
 const post = (url, body) => fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
   body: body === undefined ? null : JSON.stringify(body)});
 let tabletUrl = null;
+let lastJoints = {};
+const SVG = "http://www.w3.org/2000/svg";
+
+function renderTablet(s) {
+  const t = s.tablet || {};
+  const mode = t.mode || null;
+  $("tablet").hidden = mode !== "webview";
+  $("tablet-image").hidden = mode !== "image";
+  $("tablet-video").hidden = mode !== "video";
+  if (mode === "image" && $("tablet-image").getAttribute("src") !== t.image) $("tablet-image").src = t.image;
+  if (mode === "video" && $("tablet-video").getAttribute("src") !== t.video) $("tablet-video").src = t.video;
+  const dialog = t.dialog;
+  $("tablet-dialog").hidden = !dialog;
+  $("tablet-dialog").textContent = dialog ? `${dialog.title}   [${dialog.ok}]  [${dialog.cancel}]` : "";
+  $("tablet-off").hidden = t.screen_on !== false;
+  $("tablet-frame").style.filter = t.brightness !== undefined ? `brightness(${0.3 + 0.7 * t.brightness})` : "";
+  $("tablet-frame").style.background = t.background || "#000";
+  $("tablet-mode").textContent = mode ? `showing: ${mode}` + (mode === "image" ? ` ${t.image}` : mode === "video" ? ` ${t.video}${t.video_paused ? " (paused)" : ""}` : "") : "tablet: nothing shown";
+}
+
+function renderBody(s) {
+  const rows = $("joints"); rows.textContent = "";
+  for (const [name, angle] of Object.entries(s.joints || {})) {
+    const tr = document.createElement("tr");
+    if (lastJoints[name] !== undefined && Math.abs(lastJoints[name] - angle) > 1e-3) tr.className = "moving";
+    for (const v of [name, angle.toFixed(2)]) { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); }
+    rows.appendChild(tr);
+  }
+  lastJoints = {...(s.joints || {})};
+  const [x, y, theta] = s.base_pose || [0, 0, 0];
+  // world frame: x forward (up on screen), y to the left
+  $("robot-marker").setAttribute("transform", `translate(${-y} ${-x}) rotate(${-90 - theta * 180 / Math.PI})`);
+  const people = $("people"); people.textContent = "";
+  for (const p of s.people || []) {
+    const c = document.createElementNS(SVG, "circle");
+    c.setAttribute("cx", String(-(y + p.position[1]))); c.setAttribute("cy", String(-(x + p.position[0])));
+    c.setAttribute("r", "0.18"); c.setAttribute("fill", "#e08a00"); people.appendChild(c);
+  }
+}
+
+function renderAbilities(s) {
+  const box = $("abilities");
+  if (!box.children.length) {
+    for (const name of Object.keys(s.abilities || {})) {
+      const b = document.createElement("button"); b.className = "ability"; b.dataset.name = name; b.textContent = name;
+      b.onclick = () => post("/api/ability/" + name, {enabled: b.classList.contains("off")});
+      box.appendChild(b);
+    }
+  }
+  for (const b of box.children) b.classList.toggle("off", !(s.abilities || {})[b.dataset.name]);
+}
 
 function render(s) {
   $("connection").textContent = "connected";
-  if (s.tablet_url && s.tablet_url !== tabletUrl) {
+  if (s.tablet_url && s.tablet_url !== tabletUrl && (s.tablet || {}).mode === "webview") {
     tabletUrl = s.tablet_url; $("tablet").src = s.tablet_url; $("tablet-url").textContent = s.tablet_url;
   }
   const last = s.spoken.length ? s.spoken[s.spoken.length - 1] : null;
@@ -21,7 +72,16 @@ function render(s) {
   $("tracking").textContent = `${s.tracking_mode} / ${s.engagement_mode}`;
   $("base").textContent = String(s.base_moves.length);
   $("audio").textContent = s.audio_subscribers.length ? "listening: " + s.audio_subscribers.join(", ") : "off";
-  $("eyes").style.background = s.leds.FaceLeds || "#ffffff";
+  $("eye-left").style.background = s.leds.LeftFaceLeds || "#ffffff";
+  $("eye-right").style.background = s.leds.RightFaceLeds || "#ffffff";
+  const ears = s.leds.EarLeds && s.leds.EarLeds !== "mixed" ? s.leds.EarLeds : "#0000ff";
+  $("ear-left").style.background = ears; $("ear-right").style.background = ears;
+  $("chest").style.background = s.leds.ChestLeds || "#ffffff";
+  $("battery").textContent = `${s.battery} %`;
+  const r = s.recognition || {};
+  $("recognition").textContent = r.running ? `${r.paused ? "paused" : "listening"} (${r.language}): ${(r.vocabulary || []).join(", ")}` + (r.last ? ` — heard ${r.last[0]} (${r.last[1]})` : "") : "off";
+  $("people-list").textContent = (s.people || []).length ? s.people.map((p) => `#${p.id} at ${p.distance} m`).join(", ") : "none";
+  renderTablet(s); renderBody(s); renderAbilities(s);
   const report = [...s.events].reverse().find((e) => e.name === "Elvie/ContentProblems");
   const problems = report ? JSON.parse(report.value || "[]") : [];
   $("problems").hidden = problems.length === 0;
@@ -45,6 +105,11 @@ document.querySelectorAll("[data-sensor]").forEach((b) => b.onclick = () => post
 $("push").onclick = () => post("/api/push");
 $("arrive").onclick = () => post("/api/person/arrive");
 $("leave").onclick = () => post("/api/person/leave");
+$("closer").onclick = () => post("/api/person/closer");
+$("tablet-image").onclick = (e) => {
+  const box = e.target.getBoundingClientRect();
+  post("/api/tablet/touch", {x: (e.clientX - box.left) / box.width * 1280, y: (e.clientY - box.top) / box.height * 800});
+};
 $("set-life").onclick = () => post("/api/life/" + $("life-state").value);
 $("say-form").onsubmit = (e) => { e.preventDefault(); const t = $("say").value.trim(); if (t) { post("/api/text", {text: t}); $("say").value = ""; } };
 

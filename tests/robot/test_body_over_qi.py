@@ -61,8 +61,8 @@ def test_tablet_leds_and_posture(virtual_pepper, body):
     state = virtual_pepper.state
     assert state.read(lambda s: s.tablet_url) == "http://127.0.0.1:9/tablet/"
     assert state.read(lambda s: (s.posture, s.awake)) == ("Stand", True)
-    body.eyes("listening")
-    assert state.read(lambda s: s.leds["FaceLeds"]) == "#2060ff"
+    body.eyes("listening")  # does not wait for the fade
+    assert wait_for(lambda: state.read(lambda s: s.leds["FaceLeds"]) == "#2060ff")
 
 
 def test_touch_and_person_events_reach_the_engine(virtual_pepper, body):
