@@ -210,6 +210,9 @@ def run(quick: bool = False, dev: bool = False) -> dict:
             typed_language = ConversationLanguage(LANGUAGES)
             conversation = -1
             for index, turn in enumerate(turns):
+                if index % 25 == 0:
+                    print(f"[spoken_understanding] {lang} {condition or 'clean'} {index}/{len(turns)}",
+                          file=sys.stderr, flush=True)
                 if turn.conversation != conversation:
                     conversation = turn.conversation
                     spoken_language.reset()
@@ -351,23 +354,34 @@ def _noise_and_unrelated(pipeline, nlu, names: list[str]) -> dict:
             pipeline.set_language(lang)
             for kind, audio in clips:
                 pcm = np.clip(np.concatenate([np.zeros(6400), audio, np.zeros(16000)]), -32768, 32767).astype("<i2")
-                intent = _intent_of(pipeline.recognise_pcm(pcm.tobytes(), 0.0), nlu, names, Recognised)
+                events = pipeline.recognise_pcm(pcm.tobytes(), 0.0)
+                intent = _intent_of(events, nlu, names, Recognised)
                 noise_turns += 1
                 if intent not in NOT_AN_INTENT:
                     false_noise += 1
-                    examples.append(f"{kind} in {state} -> {intent}")
+                    examples.append(f"{kind} in {state} -> {intent} ({_heard(events, Recognised)})")
             for text, said_lang in unrelated[index::5]:
                 audio = mix(_clip(text, said_lang, VOICES[said_lang][1]), None, seed=index)
-                intent = _intent_of(pipeline.recognise_pcm(audio, 0.0), nlu, names, Recognised)
+                events = pipeline.recognise_pcm(audio, 0.0)
+                intent = _intent_of(events, nlu, names, Recognised)
                 unrelated_turns += 1
                 if intent not in NOT_AN_INTENT:
                     false_unrelated += 1
-                    examples.append(f"{text!r} in {state} -> {intent}")
+                    examples.append(f"{text!r} in {state} -> {intent} ({_heard(events, Recognised)})")
+    typed_false = sum(nlu.parse(text)[0] not in NOT_AN_INTENT for text, _ in unrelated)
     if DETAILS:
         for line in examples:
             print(f"FALSE {line}", file=sys.stderr)
     return {"spoken_noise_turns": noise_turns, "spoken_noise_to_intent_count": false_noise,
-            "spoken_unrelated_turns": unrelated_turns, "spoken_unrelated_to_intent_count": false_unrelated}
+            "spoken_unrelated_turns": unrelated_turns, "spoken_unrelated_to_intent_count": false_unrelated,
+            "typed_unrelated_sentences": len(unrelated), "typed_unrelated_to_intent_count": typed_false}
+
+
+def _heard(events, recognised_type) -> str:
+    heard = next((e for e in events if isinstance(e, recognised_type)), None)
+    if heard is None:
+        return "nothing"
+    return f"{'phrase' if heard.utterance.intent else 'transcript'} {heard.utterance.text!r}"
 
 
 def _intent_of(events, nlu, names, recognised_type) -> str | None:

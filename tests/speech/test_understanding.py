@@ -103,14 +103,29 @@ def test_no_words_anywhere_is_not_understood_and_too_quiet_is_not_heard():
     assert isinstance(heard, NotHeard) and heard.reason == "too_quiet"
 
 
-def test_english_in_a_dutch_conversation_votes_english_from_every_source():
+def test_english_in_a_dutch_conversation_votes_english_from_phrases_and_transcripts():
     recogniser = GivenRecogniser({"i want to speak to a person": -1.0},
                                  {"nl": ("Aai wont toe tok toe e persen.", -1.5),
                                   "en": ("I want to talk to a person.", -0.3)})
     heard = understand(recogniser, "nl", "confirm")
     assert recogniser.transcribed == ["nl", "en"]  # the Dutch transcript fit poorly: English was tried
     assert heard.intent == "request_human" and heard.lang == "en"
-    assert heard.language_votes["transcript"] == "en" and heard.language_votes["words"] == "en"
+    assert heard.language_votes["transcript"] == "en" and heard.language_votes["phrases"] == "en"
+
+
+def test_english_written_when_whisper_was_told_dutch_is_a_vote_for_english():
+    recogniser = GivenRecogniser({}, {"nl": ("I need reception for my passport.", -0.6),
+                                      "en": ("I need reception for my passport.", -0.2)})
+    heard = understand(recogniser, "nl", "confirm")
+    assert heard.language_votes["words"] == "en" and heard.language_votes["transcript"] == "en"
+    assert heard.lang == "en"
+
+
+def test_dutch_transcribed_in_english_does_not_vote_english_without_a_clear_lead():
+    """Whisper writes fluent English for Dutch speech ("Briefly, house." for "de brief ligt thuis")."""
+    recogniser = GivenRecogniser({}, {"nl": ("De briefleg als.", -1.64), "en": ("Briefly, house.", -0.97)})
+    heard = understand(recogniser, "nl", "document")
+    assert isinstance(heard, NotHeard) and heard.reason == "no_words"  # "sorry, I didn't understand", in Dutch
 
 
 def test_a_confident_transcript_in_the_conversation_language_is_not_retried():
