@@ -61,6 +61,7 @@ class SpeechPipeline:
         # Encoding (the slow part of recognition) starts as soon as speech pauses, while the endpointer
         # waits to see whether the pause is the end: most of it is done by the time the turn ends.
         self._encoder = self._new_encoder()
+        self._encoder_closed = False
         self._early: tuple[int, object] | None = None  # (voiced chunks when started, future Encoded)
         self.endpointer.on_pause = self._encode_early
         self.expectation: Expectation | None = None
@@ -77,9 +78,14 @@ class SpeechPipeline:
     def _new_encoder() -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech-encode")
 
-    def start(self) -> "SpeechPipeline":
-        if self._stop.is_set():  # started again after stop(): its encoder thread is gone
+    def _open_encoder(self) -> None:
+        """After stop() the encoder thread is gone: started again (or recognise_pcm), make a new one."""
+        if self._encoder_closed:
             self._encoder = self._new_encoder()
+            self._encoder_closed = False
+
+    def start(self) -> "SpeechPipeline":
+        self._open_encoder()
         self._stop.clear()
         self._encoder.submit(self.recogniser.warm_up)  # before the first visitor, not during
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
@@ -88,6 +94,7 @@ class SpeechPipeline:
 
     def _encode_early(self, audio, voiced_chunks: int) -> None:
         self._forget_early()  # speech went on after the last pause: that encoding is of no use
+        self._open_encoder()
         self._early = (voiced_chunks, self._encoder.submit(self.recogniser.encode, audio))
 
     def _start_listening(self) -> None:
@@ -103,6 +110,7 @@ class SpeechPipeline:
     def stop(self) -> None:
         self._stop.set()
         self._encoder.shutdown(wait=False)
+        self._encoder_closed = True
         try:
             self._queue.put_nowait((None, None, False))
         except queue.Full:
