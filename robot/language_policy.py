@@ -3,8 +3,9 @@
 Every input gives evidence about the visitor's language; this class alone turns that evidence into
 the language Elvie answers in.
 
-- The first input of a conversation sets the language from its evidence (the site's first language
-  when there is none).
+- The first input of a conversation sets the language from its evidence: the site's first language
+  unless two sources agree on another (Whisper base hears espeak-like Dutch as fluent English often
+  enough that one voice for English is weak evidence).
 - After that the language holds. It switches only when every source of evidence that has an
   opinion favours the other language (for speech: the expected phrases' fit, the transcripts' fit
   and the words' vocabulary; for typing: the words, with at least three of them), or when the
@@ -101,8 +102,12 @@ class ConversationLanguage:
         if typed and evidence.words < 3:
             favoured = None  # "ok", "de Vries": too little to go on
         if self.current is None:  # first words: a first guess, which the next input may correct
-            if favoured in self.languages:
+            if favoured == self.default or (favoured in self.languages and len(evidence.opinions) >= 2
+                                            and evidence.unanimous() == favoured):
                 self.current = favoured
+                self._tentative = True
+            elif favoured is not None or evidence.opinions:
+                self.current = self.default  # one voice for another language is not enough to leave the site's
                 self._tentative = True
             return self.answer_language
         if self._tentative:  # the last input set or switched the language: does this one agree?

@@ -117,6 +117,7 @@ class Understanding:
             encoded = self.recogniser.encode(audio)
         timings["encode_ms"] = encoded.ms
         expectation = expectation or Expectation("open")
+        expected = {_key(c) for c in expectation.candidates}
         scored: list[Scored] = []
         if expectation.candidates:
             t1 = time.monotonic()
@@ -124,7 +125,7 @@ class Understanding:
             timings["score_ms"] = (time.monotonic() - t1) * 1000
             accepted = self._accept(scored, conversation_lang)
             if accepted is not None:
-                return self._phrase(accepted[0], accepted[1], scored, [], conversation_lang, timings)
+                return self._phrase(accepted[0], accepted[1], scored, [], conversation_lang, expected, timings)
         t2 = time.monotonic()
         transcripts = self._transcripts(encoded, scored, expectation, conversation_lang)
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
@@ -137,9 +138,10 @@ class Understanding:
                 scored = sorted(scored + more, key=lambda x: x.score, reverse=True)
             timings["open_score_ms"] = (time.monotonic() - t3) * 1000
             accepted = (self._accept(scored, conversation_lang) or self._agreeing(scored, said)
-                        or self._short_answer(scored, transcripts, {_key(c) for c in expectation.candidates}))
+                        or self._short_answer(scored, transcripts, expected))
             if accepted is not None:
-                return self._phrase(accepted[0], accepted[1], scored, transcripts, conversation_lang, timings)
+                return self._phrase(accepted[0], accepted[1], scored, transcripts, conversation_lang, expected,
+                                    timings)
         best = transcripts[0]
         if expectation.kind == "name" and expectation.hotwords and said:
             named = self._verify_name(encoded, " ".join(said), expectation.hotwords, best.lang, timings)
@@ -147,7 +149,7 @@ class Understanding:
                 return named
         if not self._says_something(best):
             return NotHeard("no_words")
-        votes = self._votes(scored, transcripts, conversation_lang)
+        votes = self._votes(scored, transcripts, conversation_lang, expected)
         text = digits_spelled_out(best.text) if expectation.kind == "booking_code" else best.text
         return Utterance(text=text, lang=self._decided(votes, best.lang, conversation_lang),
                          confidence=round(math.exp(best.avg_logprob), 3),
@@ -267,16 +269,18 @@ class Understanding:
                 return winner.lang
         return None
 
-    def _votes(self, scored: list[Scored], transcripts: list[Transcript],
-                conversation_lang: str | None = None) -> dict[str, str | None]:
+    def _votes(self, scored: list[Scored], transcripts: list[Transcript], conversation_lang: str | None,
+                expected: set[tuple]) -> dict[str, str | None]:
         """Each source's view of the language (None: no clear opinion):
         - phrases: the best phrase of one language fits clearly better than any of the other;
         - transcript: one language's transcript is clearly the surer (see `transcript_lead`);
         - words: Whisper, told to write the conversation's language, wrote the other one anyway
           ("I need reception." when told Dutch) — or, for first words, the surer transcript's vocabulary."""
         votes: dict[str, str | None] = {"phrases": None, "transcript": None, "words": None}
-        best = self._best_phrase(scored)
-        if scored:
+        # Only the state's phrases, which come in every language alike: sentences retrieved through an
+        # (English-leaning) transcript would carry its language into this vote.
+        best = self._best_phrase([x for x in scored if _key(x.candidate) in expected])
+        if any(_key(x.candidate) in expected for x in scored):
             ranked = sorted(best, key=best.get, reverse=True)
             if len(ranked) == 1 or best[ranked[0]] - best[ranked[1]] >= 0.5:
                 votes["phrases"] = ranked[0]
@@ -307,8 +311,8 @@ class Understanding:
                 for lang in self.languages}
 
     def _phrase(self, best: Scored, confidence: float, scored: list[Scored], transcripts: list[Transcript],
-                conversation_lang: str | None, timings: dict) -> Utterance:
-        votes = self._votes(scored, transcripts, conversation_lang)
+                conversation_lang: str | None, expected: set[tuple], timings: dict) -> Utterance:
+        votes = self._votes(scored, transcripts, conversation_lang, expected)
         if votes["phrases"] is None and not any(votes.values()):
             votes["phrases"] = best.candidate.lang if conversation_lang is None else None
         return Utterance(text=best.candidate.text, lang=self._decided(votes, best.candidate.lang, conversation_lang),

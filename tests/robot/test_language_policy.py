@@ -71,6 +71,12 @@ def test_short_typed_text_does_not_switch_but_a_clear_sentence_does():
 
 def test_misjudged_first_words_are_corrected_by_the_next_sentence():
     language = ConversationLanguage(("nl", "en"))
-    assert language.observe(spoken("en", None, None)) == "en"  # espeak's Dutch "hallo" fit "hello"
+    assert language.observe(spoken("en", "en", None)) == "en"  # espeak's Dutch "hallo" heard as English twice over
     assert language.observe(spoken("nl", None, None)) == "nl"  # one clear Dutch sentence is enough
     assert language.observe(spoken(None, "en", None)) == "nl"  # and now it holds
+
+
+def test_one_voice_for_another_language_does_not_leave_the_sites_language_at_first():
+    language = ConversationLanguage(("nl", "en"))
+    assert language.observe(spoken(None, "en", None)) == "nl"
+    assert language.observe(spoken("en", "en", None)) == "en"  # the next input corrects it at once
