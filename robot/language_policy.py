@@ -99,11 +99,11 @@ class ConversationLanguage:
     def observe(self, evidence: LanguageEvidence, *, typed: bool = False) -> str:
         """The conversation's language after this input."""
         favoured = evidence.favours()
-        if typed and evidence.words < 3:
-            favoured = None  # "ok", "de Vries": too little to go on
+        if typed and evidence.words < 3 and self.current is not None:
+            favoured = None  # "ok", "de Vries": too little to go on once the conversation has a language
         if self.current is None:  # first words: a first guess, which the next input may correct
-            if favoured == self.default or (favoured in self.languages and len(evidence.opinions) >= 2
-                                            and evidence.unanimous() == favoured):
+            if favoured == self.default or (favoured in self.languages and (typed or (
+                    len(evidence.opinions) >= 2 and evidence.unanimous() == favoured))):
                 self.current = favoured
                 self._tentative = True
             elif favoured is not None or evidence.opinions:

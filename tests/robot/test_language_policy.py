@@ -80,3 +80,8 @@ def test_one_voice_for_another_language_does_not_leave_the_sites_language_at_fir
     language = ConversationLanguage(("nl", "en"))
     assert language.observe(spoken(None, "en", None)) == "nl"
     assert language.observe(spoken("en", "en", None)) == "en"  # the next input corrects it at once
+
+
+def test_typed_first_words_set_the_language_however_short():
+    language = ConversationLanguage(("nl", "en"))
+    assert language.observe(typed("en", count=1), typed=True) == "en"  # "Hello"
