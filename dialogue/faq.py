@@ -1,0 +1,117 @@
+"""Which practical question (locales/faq.yml) a visitor asked, if any — pure logic, no Rasa.
+
+Matched against the hosts' example phrasings, so a question a host adds or rewords works as soon
+as the content reloads: no retraining. A phrasing's words are weighted by how rare they are
+across all phrasings (IDF: "wc", "lift" and "parkeren" say a lot, "waar" and "is" little), words
+match fuzzily (typos, "toilet"/"toiletten", speech errors), and a character-level ratio
+adds the phrasing as a whole. A question is only answered when it scores above THRESHOLD and
+clearly above any other question, so sentences about an appointment are never taken for one.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Mapping
+
+from rapidfuzz.fuzz import ratio
+
+from dialogue.content.model import FaqEntry
+
+THRESHOLD = 0.55  # below this the visitor did not ask one of the hosts' questions
+MARGIN = 0.05  # the best question must beat the next best by this much
+WORD_MATCH = 0.8  # two words count as the same from this similarity on
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    key: str
+    score: float
+    phrasing_lang: str
+
+
+def words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("'", "")
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def word_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+        return 0.9  # toilet / toiletten, park / parkeren
+    if min(len(a), len(b)) < 4:
+        return 0.0  # short words must be exact ("is" / "in")
+    value = ratio(a, b) / 100
+    return value if value >= WORD_MATCH else 0.0
+
+
+class FaqIndex:
+    """The hosts' phrasings, ready to match. Build one per content version (cheap: a few hundred phrasings)."""
+
+    def __init__(self, faq: Mapping[str, FaqEntry]):
+        self.items: list[tuple[str, str, tuple[str, ...], str]] = []  # (key, lang, words, text)
+        for entry in faq.values():
+            for lang, phrasings in entry.phrasings.items():
+                for phrasing in phrasings:
+                    self.items.append((entry.key, lang, tuple(words(phrasing)), " ".join(words(phrasing))))
+        count = max(1, len(self.items))
+        frequency: dict[str, int] = {}
+        for _, _, tokens, _ in self.items:
+            for token in set(tokens):
+                frequency[token] = frequency.get(token, 0) + 1
+        self.idf = {token: math.log(1 + count / n) for token, n in frequency.items()}
+        self.default_idf = math.log(1 + count)
+
+    def _weight(self, token: str) -> float:
+        return self.idf.get(token, self.default_idf)
+
+    def _coverage(self, heard: list[str], tokens: tuple[str, ...]) -> float:
+        """How much of the phrasing's (weighted) words the visitor said, and how much of what was said it explains."""
+        if not heard or not tokens:
+            return 0.0
+        best_for = [max((word_similarity(h, t) for h in heard), default=0.0) for t in tokens]
+        recall = sum(s * self._weight(t) for s, t in zip(best_for, tokens)) / sum(self._weight(t) for t in tokens)
+        explained = [max((word_similarity(h, t) for t in tokens), default=0.0) for h in heard]
+        heard_weights = [self._weight(h) if h in self.idf else self.default_idf for h in heard]
+        precision = sum(s * w for s, w in zip(explained, heard_weights)) / sum(heard_weights)
+        return 0.6 * recall + 0.4 * precision
+
+    def scores(self, text: str, lang: str | None = None) -> dict[str, tuple[float, str]]:
+        """key -> (best score over its phrasings, language of that phrasing)."""
+        heard = words(text)
+        joined = " ".join(heard)
+        best: dict[str, tuple[float, str]] = {}
+        if not heard:
+            return best
+        for key, phrasing_lang, tokens, phrasing in self.items:
+            score = 0.75 * self._coverage(heard, tokens) + 0.25 * ratio(joined, phrasing) / 100
+            if lang and phrasing_lang != lang:
+                score *= 0.97  # the visitor's own language first, the other still understood
+            if score > best.get(key, (0.0, ""))[0]:
+                best[key] = (score, phrasing_lang)
+        return best
+
+    def match(self, text: str, lang: str | None = None, threshold: float = THRESHOLD) -> FaqMatch | None:
+        ranked = sorted(self.scores(text, lang).items(), key=lambda item: item[1][0], reverse=True)
+        if not ranked or ranked[0][1][0] < threshold:
+            return None
+        if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < MARGIN:
+            return None  # two questions fit equally well: better to say we did not understand
+        key, (score, phrasing_lang) = ranked[0]
+        return FaqMatch(key, round(score, 3), phrasing_lang)
+
+
+_INDEXES: dict[int, FaqIndex] = {}
+
+
+def index_for(faq: Mapping[str, FaqEntry]) -> FaqIndex:
+    """The index of this content's FAQ (rebuilt when the content reloads)."""
+    key = id(faq)
+    index = _INDEXES.get(key)
+    if index is None:
+        _INDEXES.clear()  # one content version at a time
+        index = _INDEXES[key] = FaqIndex(faq)
+    return index
