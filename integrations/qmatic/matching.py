@@ -233,6 +233,7 @@ grandfather grandpa husband wife partner friend neighbour neighbor carer caregiv
 appointment appointments passport licence license number code time today tomorrow yesterday minutes
 yes yeah hello hi morning afternoon sorry thanks thank please okay
 what where when how which who why know don dont
+geboren geboortedatum verjaardag born birthday birth date
 """.split())
 NAME_TOKEN = re.compile(r"^['’]?[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
