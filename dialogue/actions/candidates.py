@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from dialogue.appointments import AppointmentInfo
 from dialogue.times import closest, minutes_of, parse_times
@@ -93,6 +94,8 @@ def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
         appointments = [a for a in listed if a.id in wanted]
         sensitive(a.display_name for a in appointments)
     code = turn.entity("booking_code") or match_reference(text)
+    if code and parse_times(code):
+        code = None  # "11am" is a time, not a code
     if code:
         sensitive([code])
         understood = True
@@ -117,7 +120,9 @@ def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
         if not ids:
             return Narrowed(remaining, True, other_name=True)
         remaining = _keep(remaining, ids)
-    service = turn.content.services.get(turn.entity("service") or "") or service_from_text(turn.content, text)
+    offered = SimpleNamespace(services={c.service: turn.content.services[c.service] for c in remaining
+                                        if c.service in turn.content.services})
+    service = offered.services.get(turn.entity("service") or "") or service_from_text(offered, text)
     if service and remaining:
         matching = [c for c in remaining if c.service == service.key]
         if matching:

@@ -174,8 +174,8 @@ class ActionChooseCandidate(ElvieAction):
         result = narrow(turn, candidates)
         if result is None:
             return  # Qmatic failed; already apologised
-        if result.other_name:
-            lookup_name(turn)  # a name that is none of these: the visitor corrected their name
+        if result.other_name and named_today(turn):
+            lookup_name(turn)  # a name that is none of these but booked today: the visitor corrected their name
             return
         if len(result.remaining) == 1:
             turn.set("name_attempts", 0)
@@ -189,6 +189,14 @@ class ActionChooseCandidate(ElvieAction):
         if not result.understood and answer_practical_question(turn):
             return
         failed_choice(turn, candidates)
+
+
+def named_today(turn: Turn) -> bool:
+    """Does the name in this turn match anyone booked today?"""
+    from integrations.qmatic.matching import match_name
+
+    query = name_from(turn)
+    return bool(query and match_name(query, appointments_today(turn, quiet=True) or []))
 
 
 def failed_choice(turn: Turn, candidates: list[AppointmentInfo], dont_know: bool = False) -> None:

@@ -234,6 +234,8 @@ appointment appointments passport licence license number code time today tomorro
 yes yeah hello hi morning afternoon sorry thanks thank please okay
 what where when how which who why know don dont
 geboren geboortedatum verjaardag born birthday birth date
+een twee drie vier vijf zes zeven acht negen tien elf twaalf kwart half uur
+one two three four five six seven eight nine ten eleven twelve quarter past half oclock noon am pm
 """.split())
 NAME_TOKEN = re.compile(r"^['’]?[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
