@@ -20,7 +20,7 @@ from rapidfuzz.fuzz import ratio
 
 from dialogue.content.model import FaqEntry
 
-THRESHOLD = 0.6  # below this the visitor did not ask one of the hosts' questions
+THRESHOLD = 0.65  # below this the visitor did not ask one of the hosts' questions
 MARGIN = 0.05  # the best question must beat the next best by this much
 WORD_MATCH = 0.85  # two words (of five letters or more) count as the same from this similarity on
 # A sentence about the visitor's appointment is never a practical question, unless the hosts' phrasing says so too.
@@ -31,10 +31,10 @@ FUNCTION_WORDS = frozenset("""
 ik je jij u uw hij zij ze we wij jullie het de een mijn m'n er hier daar dit dat die deze is zijn ben bent was
 kan kun kunt mag moet moeten wil wilt heb heeft hebben ga gaat gaan kom komt doe doet zou even nog wel niet
 waar wat wanneer hoe welke wie waarom of en maar om op in aan voor van met naar bij tot uit te al ook
-graag alstublieft alsjeblieft sorry pardon hallo goedemorgen gewoon ergens
+graag alstublieft alsjeblieft sorry pardon hallo goedemorgen gewoon ergens laat vandaag nu
 i me my you your he she it we they the a an is are am was be do does did can could may might must should would
 will have has had get got where what when how which who why there here this that of and or but to in on at
-for from with by please sorry hello just some any
+for from with by please sorry hello just some any today now
 """.split())
 
 
@@ -46,7 +46,8 @@ class FaqMatch:
 
 
 def words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = re.sub(r"['’]s\b", "", text.lower())  # "wc's" -> "wc"
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("'", "")
     return re.findall(r"[a-z0-9]+", text)
 
@@ -60,6 +61,8 @@ def word_similarity(a: str, b: str) -> float:
         return 1.0
     if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
         return 0.9  # toilet / toiletten, park / parkeren
+    if min(len(a), len(b)) >= 5 and (a.endswith(b) or b.endswith(a)):
+        return 0.85  # Dutch compounds: invalidentoilet / toilet, parkeergarage / garage
     if min(len(a), len(b)) < 5:
         return 0.0  # short words must be exact ("wc" / "wat", "close" / "chloe")
     value = ratio(a, b) / 100

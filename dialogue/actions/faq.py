@@ -55,14 +55,19 @@ def answer_practical_question(turn: Turn, text: str | None = None) -> bool:
     faq = turn.content.faq
     if not faq:
         return False
-    match = index_for(faq).match(text if text is not None else turn.text, turn.lang)
-    if match is None:
-        return False
-    entry = faq[match.key]
+    spoken = turn.entity("faq")  # the speech side heard one of the hosts' phrasings (robot/engine/expectations.py)
+    if spoken in faq:
+        key = spoken
+    else:
+        match = index_for(faq).match(text if text is not None else turn.text, turn.lang)
+        if match is None:
+            return False
+        key = match.key
+    entry = faq[key]
     extra = {"gesture": entry.gesture} if entry.gesture else {}
-    turn.say("utter_faq_answer", answer=answer_text(turn, match.key), screen=entry.screen,
-             screen_data={"faq": match.key}, **extra)
-    turn.note(faq=match.key)
+    turn.say("utter_faq_answer", answer=answer_text(turn, key), screen=entry.screen,
+             screen_data={"faq": key}, **extra)
+    turn.note(faq=key)
     resume(turn)
     return True
 
