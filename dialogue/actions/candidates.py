@@ -128,7 +128,7 @@ def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
         if matching:
             understood = True
             remaining = matching
-    said = parse_times(turn.entity("time") or text)
+    said = parse_times(text) or parse_times(turn.entity("time") or "")  # the whole sentence: an entity may be a part
     if said and remaining:
         position = closest(said, [minutes_of(c.start_time) for c in remaining])
         if position is not None:

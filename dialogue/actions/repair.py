@@ -44,8 +44,13 @@ class ActionRepair(ElvieAction):
 
     def act(self, turn: Turn) -> None:
         from .faq import answer_practical_question
+        from .lookup import lookup_name, named_today
 
         if answer_practical_question(turn):  # a practical question Rasa has no intent for (hosts add them)
+            turn.set("repair_count", 0)
+            return
+        if turn.slot("expecting") in (None, "has_appointment") and named_today(turn):
+            lookup_name(turn)  # a bare surname the NLU could not place ("Yılmaz"), booked today
             turn.set("repair_count", 0)
             return
         escalate(turn, "utter_not_understood", example=example_for(turn))
