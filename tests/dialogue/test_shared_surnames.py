@@ -2,7 +2,7 @@
 tells the appointments apart, "I don't know" is understood, no question is asked twice in the same words,
 sentences are not taken for names, someone checks in for a relative, practical questions are answered and
 the conversation goes on where it was, and each service's check-in window decides "early" and "too late".
-The real actions run against the emulator seeded with tests/conversations/fixtures/shared_surnames.yml,
+The real actions run against the emulator seeded with integrations/qmatic/fixtures/shared_surnames.yml,
 at a fixed branch clock (Wednesday 10:00)."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from dialogue.content.store import ContentStore
 
 from .test_opening_hours_conversations import Visitor
 
-FIXTURE = Path(__file__).resolve().parents[1] / "conversations" / "fixtures" / "shared_surnames.yml"
+FIXTURE = Path(__file__).resolve().parents[2] / "integrations" / "qmatic" / "fixtures" / "shared_surnames.yml"
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 NAMES = ("Jan", "Johan", "Daan", "Anna", "Sem", "Pieter", "Lotte", "Mark", "Bram", "Eva", "Mehmet", "Ayşe", "Fatima",
          "Youssef", "Katarzyna", "Piotr", "Vries", "Jansen", "Jong", "Bakker", "Visser", "Yılmaz", "Amrani", "Nowak",
@@ -307,3 +307,19 @@ def test_each_service_has_its_own_check_in_window(strict_content, lang):
     moment["now"] = datetime(2026, 12, 2, 10, 35)
     visitor = Visitor(rt, lang)
     assert keys(visitor.turn(ActionLookupName(), "inform_name", text="Jan de Vries")) == ["utter_confirm_appointment"]
+
+
+def test_a_question_the_speech_side_heard_is_answered_by_its_key(stack):
+    """A spoken FAQ phrasing reaches the dialogue as /out_of_scope{"faq": key} (robot/engine/expectations.py)."""
+    rt, _, _ = stack
+    said = Visitor(rt, "en").turn(ActionOutOfScope(), "out_of_scope", {"faq": "wifi"}, text='/out_of_scope{"faq":"wifi"}')
+    assert keys(said) == ["utter_faq_answer", "utter_anything_else"] and "Gemeente-Gast" in said[0].text
+
+
+def test_someone_booked_today_is_found_when_they_name_themselves_while_choosing(stack):
+    """"de Vries" gave two candidates, but the visitor then says another name booked today: that one is found."""
+    rt, _, _ = stack
+    visitor = Visitor(rt, "nl")
+    visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
+    said = visitor.turn(ActionChooseCandidate(), "inform_name", text="Lotte Bakker")
+    assert keys(said) == ["utter_confirm_appointment"] and "10.40 uur" in said[0].text
