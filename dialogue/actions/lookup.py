@@ -18,7 +18,7 @@ MAX_CANDIDATES = 4
 RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
             r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
             r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
-SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
+SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
                           rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
                           r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
 
