@@ -134,14 +134,14 @@ class FaqIndex:
         return FaqMatch(key, round(score, 3), phrasing_lang)
 
 
-_INDEXES: dict[int, FaqIndex] = {}
+_CURRENT: list[tuple[Mapping[str, FaqEntry], FaqIndex]] = []
 
 
 def index_for(faq: Mapping[str, FaqEntry]) -> FaqIndex:
-    """The index of this content's FAQ (rebuilt when the content reloads)."""
-    key = id(faq)
-    index = _INDEXES.get(key)
-    if index is None:
-        _INDEXES.clear()  # one content version at a time
-        index = _INDEXES[key] = FaqIndex(faq)
+    """The index of this content's FAQ, rebuilt when the content reloads (keeping the mapping it was built
+    from, so a new mapping can never be mistaken for it)."""
+    if _CURRENT and _CURRENT[0][0] is faq:
+        return _CURRENT[0][1]
+    index = FaqIndex(faq)
+    _CURRENT[:] = [(faq, index)]
     return index
