@@ -323,3 +323,15 @@ def test_someone_booked_today_is_found_when_they_name_themselves_while_choosing(
     visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
     said = visitor.turn(ActionChooseCandidate(), "inform_name", text="Lotte Bakker")
     assert keys(said) == ["utter_confirm_appointment"] and "10.40 uur" in said[0].text
+
+
+def test_a_practical_question_while_choosing_a_walk_in_service_then_the_choice_again(stack):
+    from dialogue.actions.walk_in import ActionNoAppointment, ActionWalkIn
+
+    rt, _, _ = stack
+    visitor = Visitor(rt, "nl")
+    assert keys(visitor.turn(ActionNoAppointment(), "no_appointment", text="ik heb geen afspraak")) == \
+        ["utter_ask_walk_in_service"]
+    said = visitor.turn(ActionWalkIn(), "out_of_scope", text="waar is de lift")
+    assert keys(said) == ["utter_faq_answer", "utter_ask_walk_in_service"] and "lift" in said[0].text
+    assert visitor.slots["expecting"] == "walk_in_service"
