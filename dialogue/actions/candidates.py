@@ -30,6 +30,7 @@ class Narrowed:
     remaining: list[AppointmentInfo]
     understood: bool  # the visitor gave at least one detail we could use
     other_name: bool = False  # they gave a name that fits none of the candidates
+    other_code: bool = False  # they gave a booking code that is none of the candidates'
 
 
 def ordinal(text: str, count: int) -> int | None:
@@ -102,6 +103,8 @@ def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
         folded = code.replace("-", "").upper()
         remaining = _keep(remaining, {a.id for a in appointments
                                       if (a.public_id or "").replace("-", "").upper() == folded})
+        if not remaining:
+            return Narrowed([], True, other_code=True)
     if born and remaining:
         understood = True
         remaining = _keep(remaining, {a.id for a in appointments for c in a.customers

@@ -174,6 +174,9 @@ class ActionChooseCandidate(ElvieAction):
         result = narrow(turn, candidates)
         if result is None:
             return  # Qmatic failed; already apologised
+        if result.other_code:
+            lookup_booking_code(turn)  # the code of another appointment: look that one up
+            return
         if result.other_name and named_today(turn):
             lookup_name(turn)  # a name that is none of these but booked today: the visitor corrected their name
             return

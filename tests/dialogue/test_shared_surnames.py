@@ -335,3 +335,11 @@ def test_a_practical_question_while_choosing_a_walk_in_service_then_the_choice_a
     said = visitor.turn(ActionWalkIn(), "out_of_scope", text="waar is de lift")
     assert keys(said) == ["utter_faq_answer", "utter_ask_walk_in_service"] and "lift" in said[0].text
     assert visitor.slots["expecting"] == "walk_in_service"
+
+
+def test_a_booking_code_of_another_appointment_while_choosing_finds_that_one(stack):
+    rt, _, _ = stack
+    visitor = Visitor(rt, "en")
+    visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
+    said = visitor.turn(ActionChooseCandidate(), "inform_booking_code", {"booking_code": "QM4401"}, text="QM4401")
+    assert keys(said) == ["utter_confirm_appointment"] and "10:40" in said[0].text
