@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
+
 from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of, window_for
-from dialogue.times import closest, join_words, minutes_of, parse_times, say_day, say_time
+from dialogue.times import join_words, say_day, say_time
 
 from .base import ElvieAction, Turn
 from .routing import hand_over

@@ -16,7 +16,7 @@ from __future__ import annotations
 import string
 from typing import TYPE_CHECKING, Any
 
-from .model import AREAS, GESTURES, SCREENS, FaqEntry, Locations, Text, frozen_map
+from .model import AREAS, GESTURES, SCREENS, FaqEntry, Locations, frozen_map
 from .yamlsource import Source
 
 if TYPE_CHECKING:
