@@ -20,7 +20,7 @@ from .qmatic_calls import appointments_today, sensitive
 
 ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
             1: ("second", "tweede"),
-            -1: ("last", "latest", "later", "laatste", "latere", "late")}
+            -1: ("last", "latest", "later", "laatste", "latere")}  # not "late": "sorry, I'm late"
 MONTHS = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
           "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
 
