@@ -22,6 +22,13 @@ class ArrivalWindow:
 
 
 DEFAULT_WINDOW = ArrivalWindow()
+EARLY_NOTICE = timedelta(minutes=30)  # checked in more than this long before the start: "you are early, please wait"
+
+
+def window_for(info: "AppointmentInfo", content: Content) -> ArrivalWindow:
+    """The hosts' check-in window for this appointment's service (locales/services.yml)."""
+    window = content.window_for(info.service)
+    return ArrivalWindow(early=timedelta(minutes=window.early_min), late=timedelta(minutes=window.late_min))
 
 
 class Verdict(str, Enum):
@@ -78,8 +85,9 @@ def local(now: datetime) -> datetime:
 
 
 def assess(info: AppointmentInfo, content: Content, now: datetime,
-           window: ArrivalWindow = DEFAULT_WINDOW) -> Verdict:
-    """`now`: BranchClock.now() (branch-local)."""
+           window: ArrivalWindow | None = None) -> Verdict:
+    """`now`: BranchClock.now() (branch-local); `window`: default the service's (window_for)."""
+    window = window or window_for(info, content)
     now = local(now)
     if info.branch_id != content.locations.here_qmatic_branch_id:
         return Verdict.WRONG_LOCATION

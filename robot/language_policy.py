@@ -12,8 +12,9 @@ the language Elvie answers in.
   visitor asks for it (a tap on the tablet's language button, "can we speak English").
 - A switch made on evidence is tentative: if the next input favours the old language it is undone
   at once, so a misjudged utterance costs at most one turn in the wrong language.
-- Names and booking codes carry no language: in the states that expect them (name, booking code)
-  a name or a short answer never moves the language (the engine leaves such inputs out).
+- Names and booking codes carry no language: in the states that expect them (name, booking code,
+  which of several appointments: "Youssef el Amrani", "QM4702") a name or a short answer never moves
+  the language (the engine leaves such inputs out).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 # Dialogue states whose answers are names, codes or times: their words are no evidence of a language.
-LANGUAGE_NEUTRAL_STATES = frozenset({"name", "booking_code"})
+LANGUAGE_NEUTRAL_STATES = frozenset({"name", "booking_code", "candidate"})
 
 
 @dataclass(frozen=True)

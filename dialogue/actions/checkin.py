@@ -121,9 +121,16 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
     turn.set("ticket", ticket)
     turn.set("appointment", None)
     turn.set("candidates", None)
-    turn.say("utter_checked_in", ticket=ticket, waiting=waiting,
+    from dialogue.appointments import EARLY_NOTICE, local
+    from dialogue.times import say_time
+
+    from .qmatic_calls import branch_now
+
+    early = info.start_time - local(branch_now(turn)) > EARLY_NOTICE
+    turn.say("utter_checked_in_early" if early else "utter_checked_in", ticket=ticket, waiting=waiting,
+             time=say_time(info.start_time, turn.lang),
              screen_data={"ticket": ticket, "waiting": waiting, "area": info.area})
-    turn.note(ticket=ticket, outcome="checked_in")
+    turn.note(ticket=ticket, outcome="checked_in", early=early)
     turn.expect(None)
 
 

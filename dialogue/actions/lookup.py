@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
-from dialogue.appointments import DEFAULT_WINDOW, AppointmentInfo, Verdict, assess, info_of
-from dialogue.times import closest, join_words, minutes_of, parse_times, say_day, say_time
+
+from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of, window_for
+from dialogue.times import join_words, say_day, say_time
 
 from .base import ElvieAction, Turn
 from .routing import hand_over
@@ -13,27 +14,36 @@ from .qmatic_calls import appointments_today, branch_now, cache_age, find_by_ref
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 4
-NAME_FILLERS = re.compile(
-    r"^\s*(?:(?:ja|yes|nee|no|uh+|eh+|hallo|hello|hi|goedemorgen|goedemiddag|ok(?:e|ay)?)[ ,.]+)*"
-    r"(?:(?:mijn naam is|ik ben|ik heet|de naam is|naam is|op naam van|my name is|i am|i'm|it's|it is|"
-    r"the name is|name is|this is)\s+)?", re.IGNORECASE)
+
+# "I'm here for my mother", "ik kom voor mijn vader", "mijn dochter heeft een afspraak": checking in someone else.
+RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
+            r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
+            r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
+SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
+                          rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
+                          r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
 
 
-NAME_AFTER = re.compile(r"\b(?:mijn naam is|ik ben|ik heet|de naam is|op naam van|onder de naam|my name is|i am|i'm|"
-                        r"under the name|the name is|name is)\s+(.+)$", re.IGNORECASE)
+def for_someone_else(text: str) -> bool:
+    return bool(SOMEONE_ELSE.search(text or ""))
 
 
 def name_in_sentence(text: str) -> str | None:
-    """'ik heb een afspraak op naam van Katarzyna Nowak' -> 'Katarzyna Nowak' (when the NLU found no name)."""
-    found = NAME_AFTER.search(text.strip())
-    return found.group(1).strip(" .,!?") if found else None
+    """'ik heb een afspraak op naam van Katarzyna Nowak' -> 'Katarzyna Nowak'; 'ik ben te laat' -> None."""
+    from integrations.qmatic.matching import extract_name
+
+    return extract_name(text)
 
 
-def name_from(turn: Turn) -> str:
-    name = turn.entity("person_name") or name_in_sentence(turn.text)
-    if name:
-        return name
-    return NAME_FILLERS.sub("", turn.text).strip(" .,!?")
+def name_from(turn: Turn) -> str | None:
+    """The name the visitor gave this turn, or None when what they said is not a name."""
+    from integrations.qmatic.matching import extract_name
+
+    found = extract_name(turn.text)
+    if found:
+        return found
+    entity = turn.entity("person_name")
+    return extract_name(entity) if entity else None
 
 
 class ActionAskName(ElvieAction):
@@ -58,8 +68,10 @@ class ActionCheckInRequest(ElvieAction):
     def act(self, turn: Turn) -> None:
         if turn.entity("booking_code"):
             lookup_booking_code(turn)
-        elif turn.entity("person_name") or name_in_sentence(turn.text):
+        elif name_from(turn):
             lookup_name(turn)
+        elif for_someone_else(turn.text):
+            ask_name(turn, "utter_ask_name_on_appointment")
         else:
             ask_name(turn)
 
@@ -74,7 +86,17 @@ class ActionLookupName(ElvieAction):
 def lookup_name(turn: Turn) -> None:
     from integrations.qmatic.matching import match_name
 
+    from .faq import answer_practical_question
+
     query = name_from(turn)
+    if not query:
+        if answer_practical_question(turn):
+            return
+        if for_someone_else(turn.text):
+            ask_name(turn, "utter_ask_name_on_appointment")
+            return
+        no_match(turn, "utter_ask_name_not_a_name")
+        return
     appointments = appointments_today(turn)
     if appointments is None:
         return  # Qmatic failed; already apologised
@@ -98,7 +120,7 @@ def lookup_name(turn: Turn) -> None:
     offer_candidates(turn, [info_of(m.appointment, turn.content) for m in matches[:MAX_CANDIDATES]])
 
 
-def no_match(turn: Turn) -> None:
+def no_match(turn: Turn, response: str = "utter_ask_name_again") -> None:
     from .repair import escalation
 
     step = escalation(turn, "name_attempts")
@@ -109,56 +131,93 @@ def no_match(turn: Turn) -> None:
         turn.set("last_prompt", {"response": "utter_offer_typing"})
         turn.expect("name", names=[a.display_name for a in appointments_today(turn, quiet=True) or []])
     else:
-        ask_name(turn, "utter_ask_name_again")
+        ask_name(turn, response)
 
 
-def offer_candidates(turn: Turn, candidates: list[AppointmentInfo]) -> None:
+def offer_candidates(turn: Turn, candidates: list[AppointmentInfo], response: str = "utter_choose_candidate") -> None:
+    """Ask which of the candidates is theirs: times (and, on the touch list, services) — never names."""
     candidates = sorted(candidates, key=lambda c: c.start)
     times = [say_time(c.start_time, turn.lang) for c in candidates]
     turn.set("candidates", [c.to_slot() for c in candidates])
-    turn.say("utter_choose_candidate", times=join_words(times, turn.lang),
-             screen_data={"candidates": [{"index": i, "time": c.start_time.strftime("%H:%M")}
-                                         for i, c in enumerate(candidates)]})
-    turn.set("last_prompt", {"response": "utter_choose_candidate"})
-    turn.expect("candidate", times=[c.start_time.strftime("%H:%M") for c in candidates])
+    turn.say(response, times=join_words(times, turn.lang), count=len(candidates),
+             screen_data={"candidates": [{"index": i, "time": c.start_time.strftime("%H:%M"),
+                                          "service": service_name(turn, c)} for i, c in enumerate(candidates)]})
+    turn.set("last_prompt", {"response": response})
+    turn.expect("candidate", times=[c.start_time.strftime("%H:%M") for c in candidates],
+                services=sorted({service_name(turn, c) for c in candidates} - {""}))
+
+
+def service_name(turn: Turn, info: AppointmentInfo) -> str:
+    service = turn.content.services.get(info.service) if info.service else None
+    return service.name(turn.lang) if service else ""
 
 
 class ActionChooseCandidate(ElvieAction):
-    """Which of several matching appointments: by a tap (index) or by the time the visitor says."""
+    """Which of several matching appointments: any detail the visitor gives narrows the choice — a tap, the
+    time, the service, a first name or initial, the full name, the booking code or the date of birth."""
 
     action_name = "action_choose_candidate"
 
     def act(self, turn: Turn) -> None:
+        from .candidates import narrow
+
         candidates = [AppointmentInfo.from_slot(c) for c in turn.slot("candidates") or []]
         if not candidates:
             ask_name(turn)
             return
         index = turn.entity("candidate")
         if index is not None and str(index).isdigit() and int(index) < len(candidates):
-            position = int(index)
-        else:
-            position = ordinal(turn.text, len(candidates))
-            if position is None:
-                said = parse_times(turn.entity("time") or turn.text)
-                position = closest(said, [minutes_of(c.start_time) for c in candidates])
-        if position is None:
-            offer_candidates(turn, candidates)  # ask again, with the times on the screen
+            present(turn, candidates[int(index)])
             return
-        present(turn, candidates[position])
+        if turn.intent == "dont_know":
+            failed_choice(turn, candidates, dont_know=True)
+            return
+        result = narrow(turn, candidates)
+        if result is None:
+            return  # Qmatic failed; already apologised
+        if result.other_code:
+            lookup_booking_code(turn)  # the code of another appointment: look that one up
+            return
+        if result.other_name and named_today(turn):
+            lookup_name(turn)  # a name that is none of these but booked today: the visitor corrected their name
+            return
+        if len(result.remaining) == 1:
+            turn.set("name_attempts", 0)
+            present(turn, result.remaining[0])
+            return
+        if result.understood and 1 < len(result.remaining) < len(candidates):
+            offer_candidates(turn, result.remaining, "utter_choose_candidate_narrowed")
+            return
+        from .faq import answer_practical_question
+
+        if not result.understood and answer_practical_question(turn):
+            return
+        failed_choice(turn, candidates)
 
 
-ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
-            1: ("second", "tweede"),
-            -1: ("last", "latest", "later", "laatste", "latere", "late")}
+def named_today(turn: Turn) -> bool:
+    """Does the name in this turn match anyone booked today?"""
+    from integrations.qmatic.matching import match_name
+
+    query = name_from(turn)
+    return bool(query and match_name(query, appointments_today(turn, quiet=True) or []))
 
 
-def ordinal(text: str, count: int) -> int | None:
-    """"the first one" / "de laatste" -> an index into the candidates."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    for position, names in ORDINALS.items():
-        if words & set(names) and (position < count):
-            return position % count
-    return None
+def failed_choice(turn: Turn, candidates: list[AppointmentInfo], dont_know: bool = False) -> None:
+    """Not told apart: ask in other words; after two tries the touch list (times and services) or a host."""
+    from .repair import escalation
+
+    step = escalation(turn, "name_attempts")
+    if dont_know and step == "again":
+        step = "touchscreen"
+        turn.set("name_attempts", turn.content.handover.attempts_before_touchscreen)
+    if step == "host":
+        hand_over(turn, reason="candidate_unclear")
+    elif step == "touchscreen":
+        offer_candidates(turn, candidates, "utter_choose_candidate_dont_know" if dont_know
+                         else "utter_choose_candidate_touch")
+    else:
+        offer_candidates(turn, candidates, "utter_choose_candidate_again")
 
 
 class ActionLookupBookingCode(ElvieAction):
@@ -252,14 +311,15 @@ def present(turn: Turn, info: AppointmentInfo) -> None:
         turn.expect(None)
         return
     if verdict is Verdict.TOO_EARLY:
-        earliest = info.start_time - DEFAULT_WINDOW.early
+        earliest = info.start_time - window_for(info, content).early
         turn.say("utter_appointment_too_early", time=say_time(info.start_time, turn.lang),
                  opens=say_time(earliest, turn.lang), screen_data={"time": info.start_time.strftime("%H:%M")})
         turn.note(outcome="too_early")
         turn.expect(None)
         return
-    if verdict is Verdict.PAST:
+    if verdict is Verdict.PAST:  # later than the service's window: reception decides
         turn.say("utter_appointment_past", time=say_time(info.start_time, turn.lang))
+        turn.note(outcome="too_late")
         turn.expect(None)
         return
     if verdict is Verdict.ALREADY_ARRIVED:

@@ -92,15 +92,16 @@ def repeat(turn: Turn, prompt: dict) -> None:
     elif key == "utter_ask_document" and appointment:
         next_document_or_check_in(turn, appointment, list(turn.slot("documents_pending") or []),
                                   list(turn.slot("documents_missing") or []))
-    elif key == "utter_choose_candidate" and turn.slot("candidates"):
-        offer_candidates(turn, [AppointmentInfo.from_slot(c) for c in turn.slot("candidates")])
+    elif key.startswith("utter_choose_candidate") and turn.slot("candidates"):
+        offer_candidates(turn, [AppointmentInfo.from_slot(c) for c in turn.slot("candidates")], key)
     elif key in ("utter_werkacademie", "utter_servicecentrum"):
         area = turn.content.area(key.removeprefix("utter_"))
         turn.say(key, guidance=area.guidance(turn.lang) if area else "")
     elif key == "utter_ask_walk_in_service":
         from .walk_in import ActionNoAppointment
         ActionNoAppointment().act(turn)
-    elif key in ("utter_ask_name", "utter_ask_name_again", "utter_offer_typing"):
+    elif key in ("utter_ask_name", "utter_ask_name_again", "utter_offer_typing", "utter_ask_name_on_appointment",
+                 "utter_ask_name_not_a_name", "utter_dont_know_ask_name"):
         ask_name(turn, key)
     elif key:
         turn.say(key)

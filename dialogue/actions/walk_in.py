@@ -79,6 +79,10 @@ class ActionWalkIn(ElvieAction):
         if service is None:  # an unknown surface form, or a service hosts added without new training data
             service = service_from_text(content, key or "") or service_from_text(content, turn.text)
         if service is None:
+            from .faq import answer_practical_question
+
+            if answer_practical_question(turn):  # "waar is de wc?" while choosing a service: answer, ask again
+                return
             turn.say("utter_not_understood", example=content.tablet[turn.lang].get("example_walk_in_service", ""))
             turn.expect("walk_in_service", services=[s["name"] for s in walk_in_services(content, turn.lang)])
             return

@@ -12,6 +12,7 @@ Files (all UTF-8 YAML, see docs/hosts.md):
   locales/locations.yml          this location, its areas and other locations
   locales/opening_hours.yml      opening hours
   locales/handover.yml           when Elvie hands over to a host
+  locales/faq.yml                (optional) practical questions and their answers (dialogue/content/faq.py)
 """
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ from typing import Any
 
 from robot.naoqi.animations import is_stock_animation, stock_animations
 
-from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, ClosedDay, Content, Document, Handover, Locations,
-                    OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
+from .faq import parse_faq
+from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, ClosedDay, Content, Document, Handover,
+                    Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +38,11 @@ DEFAULT_ROOT = REPO_ROOT / "locales"
 PLACEHOLDERS = (
     "ticket", "time", "service", "document", "area", "waiting", "location", "address", "directions",
     "reception", "advice", "how_to_book", "count", "minutes", "example", "hours", "times", "position",
-    "other_language", "heard", "documents", "guidance", "day", "note", "opens", "closes",
+    "other_language", "heard", "documents", "guidance", "day", "note", "opens", "closes", "answer",
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SHARED_FILES = ("documents.yml", "services.yml", "locations.yml", "opening_hours.yml", "handover.yml")
+OPTIONAL_FILES = ("faq.yml",)
 
 
 class ContentInvalid(Exception):
@@ -54,7 +57,7 @@ def content_root() -> Path:
 
 def content_files(root: Path) -> list[Path]:
     """Every file that makes up the content (used for hashing and hot reload)."""
-    files = [root / name for name in SHARED_FILES]
+    files = [root / name for name in SHARED_FILES + OPTIONAL_FILES]
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         files += [lang_dir / "responses.yml", lang_dir / "tablet.yml"]
     return files
@@ -169,10 +172,11 @@ def _documents(check: _Checker, src: Source) -> dict[str, Document]:
 
 def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> dict[str, Service]:
     top = check.mapping(src, (), src.data, "services.yml")
-    check.unknown_keys(src, (), top, ("services",), "services.yml")
+    check.unknown_keys(src, (), top, ("services", "check_in_window"), "services.yml")
     services = {}
     seen_ids: dict[int, str] = {}
-    allowed = ("area", "name", "qmatic_service_ids", "documents", "walk_in", "how_to_book", "only_at")
+    allowed = ("area", "name", "qmatic_service_ids", "documents", "walk_in", "how_to_book", "only_at",
+               "check_in_window")
     for key, entry in check.mapping(src, ("services",), top.get("services"), "services").items():
         path = ("services", key)
         entry = check.mapping(src, path, entry, f"service '{key}'")
@@ -237,10 +241,28 @@ def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> d
         if only_at is not None and not isinstance(only_at, str):
             check.add(src, path + ("only_at",), "only_at names a location from locations.yml, e.g. only_at: noord")
             only_at = None
+        window = _check_in_window(check, src, path + ("check_in_window",), entry.get("check_in_window"),
+                                  f"the check-in window of service '{key}'")
         if name and area in AREAS:
             services[key] = Service(key=key, area=area, name=name, qmatic_service_ids=tuple(qmatic_ids),
-                                    documents=tuple(required), walk_in=walk_in, how_to_book=how, only_at=only_at)
+                                    documents=tuple(required), walk_in=walk_in, how_to_book=how, only_at=only_at,
+                                    check_in_window=window)
     return services
+
+
+def _check_in_window(check: _Checker, src: Source, path: tuple, value: Any, what: str) -> CheckInWindow | None:
+    """check_in_window: {early_minutes: 60, late_minutes: 10} — either may be left out (then the default)."""
+    if value is None:
+        return None
+    entry = check.mapping(src, path, value, what)
+    check.unknown_keys(src, path, entry, ("early_minutes", "late_minutes"), what)
+    default = CheckInWindow()
+    early = check.integer(src, path + ("early_minutes",), entry.get("early_minutes", default.early_min),
+                          f"early_minutes of {what}")
+    late = check.integer(src, path + ("late_minutes",), entry.get("late_minutes", default.late_min),
+                         f"late_minutes of {what}")
+    return CheckInWindow(early if early is not None else default.early_min,
+                         late if late is not None else default.late_min)
 
 
 def _check_service_locations(check: _Checker, src: Source | None, services: dict[str, Service],
@@ -532,6 +554,15 @@ def load_content(root: Path | None = None) -> Content:
     hours = _opening_hours(check, sources["opening_hours.yml"], services) if sources["opening_hours.yml"] else None
     handover = _handover(check, sources["handover.yml"]) if sources["handover.yml"] else Handover()
     _check_service_locations(check, sources["services.yml"], services, locations)
+    window = None
+    if sources["services.yml"] and isinstance(sources["services.yml"].data, dict):
+        window = _check_in_window(check, sources["services.yml"], ("check_in_window",),
+                                  sources["services.yml"].data.get("check_in_window"), "the default check-in window")
+    faq = {}
+    if (root / "faq.yml").exists():
+        faq_source = _load(root, "faq.yml", problems)
+        if faq_source:
+            faq = parse_faq(check, faq_source, locations)
     responses: dict[str, tuple[Source, dict]] = {}
     tablet: dict[str, tuple[Source, dict]] = {}
     for lang in languages:
@@ -560,5 +591,6 @@ def load_content(root: Path | None = None) -> Content:
                    responses=frozen_map({lang: frozen_map(items) for lang, (_, items) in responses.items()}),
                    tablet=frozen_map({lang: frozen_map(items) for lang, (_, items) in tablet.items()}),
                    documents=frozen_map(documents), services=frozen_map(services), locations=locations,
-                   opening_hours=hours, handover=handover, version=digest.hexdigest()[:12],
+                   opening_hours=hours, handover=handover, faq=frozen_map(faq),
+                   check_in_window=window or CheckInWindow(), version=digest.hexdigest()[:12],
                    files=tuple(str(p) for p in files))

@@ -52,6 +52,13 @@ class RequiredDocument:
 
 
 @dataclass(frozen=True)
+class CheckInWindow:
+    """How long before and after its start an appointment may still be checked in at Elvie."""
+    early_min: int = 180
+    late_min: int = 30  # later than this: the reception decides
+
+
+@dataclass(frozen=True)
 class Service:
     key: str
     area: str  # one of AREAS
@@ -61,6 +68,20 @@ class Service:
     walk_in: bool
     how_to_book: Text | None = None
     only_at: str | None = None  # key of another location: not offered here, only there
+    check_in_window: CheckInWindow | None = None  # None: the default of services.yml
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A practical question hosts answer in locales/faq.yml ("waar is de wc?")."""
+    key: str
+    phrasings: Mapping[str, tuple[str, ...]]  # lang -> example phrasings visitors use
+    answer: Text
+    answer_closed: Text | None = None  # used instead when the answer needs today's hours and we are closed
+    area: str = "servicecentrum"  # whose opening hours {opens} / {closes} / {day} are
+    location: str | None = None  # another location whose {location}, {address}, {directions} the answer uses
+    gesture: str | None = None
+    screen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,8 @@ class Content:
     locations: Locations
     opening_hours: OpeningHours
     handover: Handover
+    faq: Mapping[str, FaqEntry] = field(default_factory=lambda: frozen_map({}))
+    check_in_window: CheckInWindow = CheckInWindow()  # for services without their own
     version: str = ""  # hash of the files this was built from
     files: tuple[str, ...] = field(default_factory=tuple)
 
@@ -152,6 +175,10 @@ class Content:
             if qmatic_id in service.qmatic_service_ids:
                 return service
         return None
+
+    def window_for(self, service_key: str | None) -> CheckInWindow:
+        service = self.services.get(service_key) if service_key else None
+        return (service.check_in_window if service else None) or self.check_in_window
 
     def area(self, key: str) -> Area | None:
         return self.locations.areas.get(key)

@@ -208,3 +208,67 @@ def match_reference(text: str) -> str | None:
 def _spelled_run(token: str) -> bool:
     """Could this token be the start of a code read out in pieces (letters then digits)?"""
     return bool(re.fullmatch(r"[A-Za-z]{1,3}\d*|\d{1,4}", token))
+
+
+# Words that do not occur in names: "ik ben te laat", "I'm here for my mother", "I'm a bit early" are
+# sentences, not names. Name particles (van, de, el, ten, ...) are not in this list; surnames that are
+# also words (de Jong, Bakker, de Wit, Groot, Klein) are left out of it on purpose, and so are particles
+# that are also words (te, in, ten, al, ben: 'te Boekhorst', 'in 't Veld') and names that are words (Ben, Wil,
+# May, Don, de Man, ter Haar, Little).
+NOT_NAME_WORDS = frozenset("""
+ik je jij u hij zij ze wij we jullie het een mijn zijn hun onze uw dit dat deze die er hier daar
+bent is was waren heb heeft hebben had kom komt kwam komen ga gaat gaan moet moeten wilt willen kan kunt
+mag zou doe doet weet weten zeg zegt sta staat zit zitten wacht wachten help helpen meld melden breng brengen
+laat vroeg vroegst later eerder nog even beetje wat iets heel erg echt wel niet geen ook maar en of want
+voor met naar bij om aan uit over door zonder namens samen
+moeder vader ouder ouders kind kinderen zoon dochter broer zus oma opa vrouw partner vriend vriendin buurman
+buurvrouw cliënt client meneer mevrouw familie begeleider mantelzorger tolk
+afspraak afspraken paspoort rijbewijs nummer code tijd uur minuten kwart half vandaag morgen gisteren
+ja nee jawel hallo dag goedemorgen goedemiddag sorry pardon dank bedankt alstublieft graag oke okay
+weet waar wanneer hoe welke wie waarom
+i me my mine you your he him his she her we us our they them their it its this that these those here there
+am are was were be been have has had do does did come came coming go going want need must can could 
+late early earlier too bit very really just still already only also but and or so because not no
+at on for to from by about without behalf together
+mother mom mum father dad parent parents child children son daughter brother sister grandmother grandma
+grandfather grandpa husband wife partner friend neighbour neighbor carer caregiver interpreter sir madam
+appointment appointments passport licence license number code time today tomorrow yesterday minutes
+yes yeah hello hi morning afternoon sorry thanks thank please okay
+what where when how which who why know dont
+geboren geboortedatum verjaardag born birthday birth date
+vergeten kwijt verdwaald klaar bezig terug wachtend waiting looking lost confused ready back forgot forgotten remember
+een twee drie vier vijf zes zeven acht negen tien elf twaalf kwart half uur
+one two three four five six seven eight nine eleven twelve quarter past half oclock noon am pm
+""".split())
+NAME_TOKEN = re.compile(r"^['’]?[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
+
+
+def extract_name(text: str) -> str | None:
+    """The name in what a visitor said or typed, or None when it is not a name.
+
+    'mijn naam is Jan de Vries' -> 'Jan de Vries'; 'ik ben te laat', 'I'm here for my mother',
+    'ik kom voor mijn moeder' -> None. Accepts particles (van, de, el, ten), initials ('J.'),
+    hyphens ('Jansen-Bakker') and diacritics ('Wiśniewska').
+    """
+    after = re.search(r"\b(?:mijn naam is|ik heet|de naam is|op naam van|onder de naam|naam is|my name is|"
+                      r"under the name|the name is|name is|i am|i'm|im|ik ben|it's|it is|this is|dit is)\s+(.+)$",
+                      text.strip(), re.IGNORECASE)
+    candidate = after.group(1) if after else text
+    candidate = re.sub(r"^\s*(?:(?:ja|yes|nee|no|uh+|eh+|euh|hallo|hello|hi|hoi|goedemorgen|goedemiddag|"
+                       r"good morning|ok(?:e|ay)?|dat is|that is|dhr|mevr|mw|mr|mrs|ms|de heer|meneer|mevrouw)"
+                       r"\.?[ ,.]+)*", "", candidate, flags=re.IGNORECASE)
+    candidate = candidate.strip(" .,!?;:")
+    tokens = candidate.split()
+    if not tokens or len(tokens) > 6:
+        return None
+    real = 0
+    for token in tokens:
+        bare = token.strip(",")
+        if not NAME_TOKEN.match(bare):
+            return None  # digits, symbols: a code or a time, not a name
+        folded = fold(bare)
+        if folded in NOT_NAME_WORDS:
+            return None
+        if folded not in PREFIX_WORDS:
+            real += 1
+    return candidate if real else None

@@ -98,13 +98,30 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
             for language in langs:
                 spoken = _spoken_time(hours, minutes, language)
                 candidates.append(Candidate(spoken, language, "choose_candidate", {"candidate": str(index)}))
-    elif kind == "walk_in_service" and content is not None:
+    if content is not None and kind in FAQ_KINDS:
+        candidates += faq_candidates(content, langs[:1] if lang in languages else langs)
+    if kind == "walk_in_service" and content is not None:
         for service in content.services.values():
             if service.walk_in:
                 for language in langs:
                     candidates.append(Candidate(_short(service.name(language)), language, "inform_service",
                                                 {"service": service.key}))
     return Expectation(kind=kind, candidates=tuple(candidates), hotwords=hotwords)
+
+
+# Where a visitor may ask a practical question instead of answering (locales/faq.yml): the hosts' phrasings are
+# expected there too, after the answers (so they cost nothing when an answer wins). Not while a name or code
+# is expected: a name must never be scored against "waar is de wc".
+FAQ_KINDS = ("open", "yes_no", "candidate", "walk_in_service")
+
+
+def faq_candidates(content, langs: tuple[str, ...]) -> list[Candidate]:
+    """The first phrasing of every FAQ question in these languages, as out_of_scope with the question's key: the
+    dialogue answers that question (dialogue/actions/faq.py). Read from the hot-reloaded content: a host's new
+    question is expected from the next turn on."""
+    faq = getattr(content, "faq", None) or {}
+    return [Candidate(entry.phrasings[language][0].lower().strip(".!?"), language, "out_of_scope", {"faq": entry.key})
+            for language in langs for entry in faq.values() if entry.phrasings.get(language)]
 
 
 NL_HOURS = ["twaalf", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"]

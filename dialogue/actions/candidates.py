@@ -1,0 +1,140 @@
+"""Telling several appointments apart by whatever detail the visitor gives.
+
+"de Vries" matched two appointments today; the visitor's next words may hold a time ("half elf",
+"11.30"), a position ("de eerste"), a service ("voor mijn paspoort"), a first name or initial
+("Johan", "J."), the full name, the booking code or the date of birth (where Qmatic has it).
+Every detail found narrows the candidates; the visitor never hears names or birth dates back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+from dialogue.appointments import AppointmentInfo
+from dialogue.times import closest, minutes_of, parse_times
+
+from .base import Turn
+from .qmatic_calls import appointments_today, sensitive
+
+ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
+            1: ("second", "tweede"),
+            -1: ("last", "latest", "later", "laatste", "latere")}  # not "late": "sorry, I'm late"
+MONTHS = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
+          "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    remaining: list[AppointmentInfo]
+    understood: bool  # the visitor gave at least one detail we could use
+    other_name: bool = False  # they gave a name that fits none of the candidates
+    other_code: bool = False  # they gave a booking code that is none of the candidates'
+
+
+def ordinal(text: str, count: int) -> int | None:
+    """"the first one" / "de laatste" -> an index into the candidates (sorted by time)."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for position, names in ORDINALS.items():
+        if words & set(names) and position < count:
+            return position % count
+    return None
+
+
+DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+DATE_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|e|ste|de)?(?:\s+of)?[-/. ]+(\d{1,2}|[a-z]{3,})[-/. ]+(\d{4}|\d{2}(?![.:]?\d))\b")
+
+
+def birth_date(text: str) -> tuple[date | None, str]:
+    """('12-04-1980' / '12 april 1980' / '1980-04-12' / '12/4/80' -> a date, the text without it)."""
+    lowered = text.lower()
+    found = DATE_ISO.search(lowered)
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+    else:
+        found = DATE_DMY.search(lowered)
+        if not found:
+            return None, text
+        day, month_text, year = int(found.group(1)), found.group(2), int(found.group(3))
+        month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text[:3], 0)
+        if year < 100:
+            year += 1900 if year > 30 else 2000
+    rest = lowered[:found.start()] + " " + lowered[found.end():]
+    try:
+        return date(year, month, day), rest
+    except ValueError:
+        return None, text
+
+
+def _keep(remaining: list[AppointmentInfo], ids: set[int]) -> list[AppointmentInfo]:
+    return [c for c in remaining if c.id in ids]
+
+
+def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
+    """The candidates that fit every detail in this turn (None when Qmatic could not be asked)."""
+    from integrations.qmatic.matching import extract_name, match_name, match_reference
+
+    from .lookup import for_someone_else
+    from .walk_in import service_from_text
+
+    born, text = birth_date(turn.text)
+    remaining = sorted(candidates, key=lambda c: c.start)
+    understood = False
+    position = ordinal(text, len(remaining))
+    if position is not None:
+        return Narrowed([remaining[position]], True)
+    wanted = {c.id for c in remaining}
+    needs_qmatic = bool(turn.entity("booking_code") or match_reference(text) or born
+                        or turn.entity("person_name") or extract_name(text))
+    appointments = []
+    if needs_qmatic:
+        listed = appointments_today(turn)
+        if listed is None:
+            return None
+        appointments = [a for a in listed if a.id in wanted]
+        sensitive(a.display_name for a in appointments)
+    code = turn.entity("booking_code") or match_reference(text)
+    if code and parse_times(code):
+        code = None  # "11am" is a time, not a code
+    if code:
+        sensitive([code])
+        understood = True
+        folded = code.replace("-", "").upper()
+        remaining = _keep(remaining, {a.id for a in appointments
+                                      if (a.public_id or "").replace("-", "").upper() == folded})
+        if not remaining:
+            return Narrowed([], True, other_code=True)
+    if born and remaining:
+        understood = True
+        remaining = _keep(remaining, {a.id for a in appointments for c in a.customers
+                                      if c.date_of_birth and c.date_of_birth[:10] == born.isoformat()})
+    name = extract_name(text) or (extract_name(turn.entity("person_name") or "") if turn.entity("person_name")
+                                  else None)
+    if name and remaining and not for_someone_else(text):
+        understood = True
+        initial = re.fullmatch(r"([^\W\d_])\.?(?:\s+.*)?", name.strip())
+        pool = [a for a in appointments if a.id in {c.id for c in remaining}]
+        if initial and len(name.split()[0].rstrip(".")) == 1:
+            letter = initial.group(1).lower()
+            ids = {a.id for a in pool for c in a.customers if c.first_name[:1].lower() == letter}
+        else:
+            ids = {m.appointment.id for m in match_name(name, pool, threshold=0.75)}
+        if not ids:
+            return Narrowed(remaining, True, other_name=True)
+        remaining = _keep(remaining, ids)
+    offered = SimpleNamespace(services={c.service: turn.content.services[c.service] for c in remaining
+                                        if c.service in turn.content.services})
+    service = offered.services.get(turn.entity("service") or "") or service_from_text(offered, text)
+    if service and remaining:
+        matching = [c for c in remaining if c.service == service.key]
+        if matching:
+            understood = True
+            remaining = matching
+    said = parse_times(text) or parse_times(turn.entity("time") or "")  # the whole sentence: an entity may be a part
+    if said and remaining:
+        position = closest(said, [minutes_of(c.start_time) for c in remaining])
+        if position is not None:
+            understood = True
+            remaining = [remaining[position]]
+    return Narrowed(remaining, understood)
