@@ -98,20 +98,19 @@ def build(expecting: str | None, details: dict | None, lang: str | None, languag
             for language in langs:
                 spoken = _spoken_time(hours, minutes, language)
                 candidates.append(Candidate(spoken, language, "choose_candidate", {"candidate": str(index)}))
-    if content is not None and kind in FAQ_KINDS:
-        candidates += faq_candidates(content, langs[:1] if lang in languages else langs)
+    retrievable = tuple(faq_candidates(content, langs)) if content is not None and kind in FAQ_KINDS else ()
     if kind == "walk_in_service" and content is not None:
         for service in content.services.values():
             if service.walk_in:
                 for language in langs:
                     candidates.append(Candidate(_short(service.name(language)), language, "inform_service",
                                                 {"service": service.key}))
-    return Expectation(kind=kind, candidates=tuple(candidates), hotwords=hotwords)
+    return Expectation(kind=kind, candidates=tuple(candidates), hotwords=hotwords, retrievable=retrievable)
 
 
-# Where a visitor may ask a practical question instead of answering (locales/faq.yml): the hosts' phrasings are
-# expected there too, after the answers (so they cost nothing when an answer wins). Not while a name or code
-# is expected: a name must never be scored against "waar is de wc".
+# Where a visitor may ask a practical question instead of answering (locales/faq.yml): the hosts' phrasings may
+# be heard there too, scored only when a transcript points at them (scoring each would cost ~25 ms a turn).
+# Not while a name or code is expected: a name must never be scored against "waar is de wc".
 FAQ_KINDS = ("open", "yes_no", "candidate", "walk_in_service")
 
 

@@ -49,6 +49,20 @@ def dev_slice(lang: str) -> tuple[nlu_examples.Example, ...]:
     return tuple(indexable[DEV_EVERY // 2::DEV_EVERY])
 
 
+def nearest(candidates: tuple[Candidate, ...], transcripts: list[str], limit: int = 2,
+            cutoff: float = 70.0) -> list[Candidate]:
+    """The few of these phrases nearest to a transcript (words or sound), for a small list that changes
+    (the hosts' practical questions) where an index is not worth building."""
+    near: list[tuple[float, Candidate]] = []
+    for candidate in candidates:
+        text, key = nlu_examples.normalised(candidate.text), sound_key(candidate.text)
+        similarity = max((max(fuzz.ratio(text, nlu_examples.normalised(t)), fuzz.ratio(key, sound_key(t)))
+                          for t in transcripts), default=0.0)
+        if similarity >= cutoff:
+            near.append((similarity, candidate))
+    return [c for _, c in sorted(near, key=lambda item: item[0], reverse=True)[:limit]]
+
+
 @dataclass(frozen=True)
 class Retrieved:
     candidate: Candidate

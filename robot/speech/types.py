@@ -27,6 +27,9 @@ class Expectation:
     kind: str
     candidates: tuple[Candidate, ...] = ()
     hotwords: tuple[str, ...] = ()
+    # Phrases that may be said here but are scored only when a transcript points at them (the hosts'
+    # practical questions): beside the NLU examples of robot/speech/retrieval.py, and hot-reloaded.
+    retrievable: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from robot.language import LanguageDetector
 from robot.nlu_examples import normalised
 
-from .retrieval import PhraseIndex, sound_key
+from .retrieval import PhraseIndex, nearest, sound_key
 from .types import Candidate, Expectation, NotHeard, Utterance
 from .whisper_engine import Scored, Transcript, WhisperRecogniser
 
@@ -86,6 +86,11 @@ class UnderstandingSettings:
     state_prior: float = 1.0  # log-odds for what the state expects over a sentence retrieved from the transcript
 
 
+def _never_accepted(candidate: Candidate) -> bool:
+    """Plain out-of-scope sentences are rivals only; a host's practical question (with its key) may win."""
+    return candidate.intent in NEVER_ACCEPTED and not candidate.entities
+
+
 def _key(candidate: Candidate) -> tuple:
     return candidate.text, candidate.lang, candidate.intent
 
@@ -132,9 +137,11 @@ class Understanding:
         said = [t.text for t in transcripts if not t.empty]
         if said:  # open vocabulary: the example sentences nearest to what the transcripts say
             t3 = time.monotonic()
-            retrieved = self.index.search(said, limit=s.retrieve, skip=frozenset(x.candidate.text for x in scored))
+            asked = nearest(expectation.retrievable, said, limit=2)  # a host's question outranks an NLU example
+            skip = frozenset(x.candidate.text for x in scored) | {c.text for c in asked}
+            retrieved = asked + [r.candidate for r in self.index.search(said, limit=s.retrieve, skip=skip)]
             if retrieved:
-                more = self.recogniser.score(encoded, [r.candidate for r in retrieved])
+                more = self.recogniser.score(encoded, retrieved)
                 scored = sorted(scored + more, key=lambda x: x.score, reverse=True)
             timings["open_score_ms"] = (time.monotonic() - t3) * 1000
             accepted = (self._accept(scored, conversation_lang) or self._agreeing(scored, said)
@@ -165,7 +172,7 @@ class Understanding:
         best = self._prefer_conversation_language(scored, scored[0], conversation_lang)
         other = next((x for x in scored if _meaning(x.candidate) != _meaning(best.candidate)), None)
         margin = best.score - other.score if other is not None else 9.0
-        if best.candidate.intent in NEVER_ACCEPTED:
+        if _never_accepted(best.candidate):
             return None
         if best.score >= s.strong_score or (best.score >= s.accept_score and margin >= s.margin):
             return best, round(min(1.0, math.exp(best.score)), 3)
@@ -199,7 +206,7 @@ class Understanding:
             if near < s.agree_similarity:
                 continue
             rival = next((x for x in scored if _meaning(x.candidate) != _meaning(item.candidate)), None)
-            if item.candidate.intent in NEVER_ACCEPTED:
+            if _never_accepted(item.candidate):
                 return None
             if rival is None or item.score - rival.score >= s.agree_margin:
                 return item, round(min(1.0, math.exp(item.score)), 3)

@@ -8,7 +8,7 @@ from dialogue.content.loader import load_content
 
 
 def faq_phrases(expectation):
-    return {(c.text, c.lang, c.entities.get("faq")) for c in expectation.candidates if c.entities.get("faq")}
+    return {(c.text, c.lang, c.entities.get("faq")) for c in expectation.retrievable if c.entities.get("faq")}
 
 
 def test_faq_phrasings_are_expected_in_the_conversations_language():
@@ -16,9 +16,7 @@ def test_faq_phrasings_are_expected_in_the_conversations_language():
     heard = faq_phrases(build(None, None, "en", content.languages, content))
     assert ("where are the toilets", "en", "toilets") in heard
     assert {key for _, _, key in heard} == set(content.faq)
-    assert all(lang == "en" for _, lang, _ in heard)
-    assert all(c.intent == "out_of_scope" for c in build(None, None, "en", content.languages, content).candidates
-               if c.entities.get("faq"))
+    assert all(c.intent == "out_of_scope" for c in build(None, None, "en", content.languages, content).retrievable)
     assert ("waar is de wc", "nl", "toilets") in faq_phrases(build("candidate", {"times": ["10:30"]}, "nl",
                                                                    content.languages, content))
 
@@ -29,10 +27,9 @@ def test_no_faq_phrasings_while_a_name_or_code_is_expected():
     assert not faq_phrases(build("booking_code", None, "nl", content.languages, content))
 
 
-def test_answers_come_before_the_questions():
-    """Scoring stops early once a phrase clearly wins: the expected answers are scored first."""
+def test_questions_are_scored_only_when_a_transcript_points_at_them():
+    """Scoring costs ~25 ms a phrase: the hosts' questions are not among the phrases scored every turn."""
     content = load_content()
-    candidates = build("confirm", None, "nl", content.languages, content).candidates
-    first_faq = next(i for i, c in enumerate(candidates) if c.entities.get("faq"))
-    assert all(not c.entities.get("faq") for c in candidates[:first_faq])
-    assert {c.intent for c in candidates[:first_faq]} >= {"affirm", "deny"}
+    expectation = build("confirm", None, "nl", content.languages, content)
+    assert not any(c.entities.get("faq") for c in expectation.candidates)
+    assert faq_phrases(expectation)

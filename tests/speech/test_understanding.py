@@ -155,3 +155,14 @@ def test_a_booking_code_read_out_in_words_reaches_the_lookup_as_digits():
     recogniser = GivenRecogniser({}, {"nl": ("Q M zeven drie nul drie.", -0.6)})
     heard = understand(recogniser, "nl", "booking_code")
     assert isinstance(heard, Utterance) and match_reference(heard.text) == "QM7303"
+
+
+def test_a_practical_question_the_transcript_points_at_is_heard_with_its_key():
+    from dialogue.content.loader import load_content
+
+    content = load_content()
+    recogniser = GivenRecogniser({"waar is de wc": -0.9}, {"nl": ("Waar is de wc?", -0.4)})
+    expectation = build("confirm", None, "nl", content.languages, content)
+    understanding = Understanding(recogniser, index=_UNDERSTANDING.get("index"))
+    heard = understanding.understand(np.zeros(32000, dtype=np.float32), -20.0, expectation, "nl", encoded=ENCODED)
+    assert heard.intent == "out_of_scope" and heard.entities == {"faq": "toilets"}
