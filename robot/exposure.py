@@ -8,6 +8,7 @@ real Pepper needs the engine's qi callback (the microphone) reachable. `elvie ch
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 
 from .config import StackSettings
@@ -37,7 +38,9 @@ def listeners(settings: StackSettings) -> list[Listener]:
                        "the tablet key" + (" and the client allow-list" if settings.tablet_allow else ""),
                        "set expose_tablet: false")]
     if not settings.robot_url:
-        result.append(Listener("simulator desktop UI", host, settings.simulator_ui_port, None, keep_local))
+        # Exposed, the simulator refuses to start without its key (simulator/cli.py).
+        ui_key = "its key (ELVIE_SIMULATOR_UI_KEY)" if os.environ.get("ELVIE_SIMULATOR_UI_KEY") else None
+        result.append(Listener("simulator desktop UI", host, settings.simulator_ui_port, ui_key, keep_local))
     if not settings.qmatic_config:
         result.append(Listener("Qmatic emulator", host, settings.qmatic_port, None, keep_local))
     result.append(Listener("Rasa server", host, settings.rasa_port, None, keep_local))

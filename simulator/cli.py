@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import os
 import sys
 
@@ -29,8 +30,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--qmatic-admin-token", default=os.environ.get("ELVIE_QMATIC_ADMIN_TOKEN"))
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(args: argparse.Namespace) -> int:
     setup_logging("simulator", to_console=False)
+    args.ui_key = os.environ.get("ELVIE_SIMULATOR_UI_KEY") or None
+    if not _loopback(args.host) and not args.ui_key:
+        print(f"ERROR: the desktop UI shows what visitors say; to expose it on {args.host}, set its key in "
+              "ELVIE_SIMULATOR_UI_KEY (open the UI as /?key=<key>), or keep --host 127.0.0.1", file=sys.stderr)
+        return 2
     password = os.environ.get("ELVIE_SIMULATOR_PASSWORD") if args.naoqi29_user else None
     if args.naoqi29_user and not password:
         print("ERROR: --naoqi29-user needs the password in ELVIE_SIMULATOR_PASSWORD", file=sys.stderr)
@@ -54,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _serve(robot: VirtualPepper, args) -> int:
-    app = create_app(robot, args.qmatic_url, args.qmatic_admin_token)
+    app = create_app(robot, args.qmatic_url, args.qmatic_admin_token, ui_key=getattr(args, "ui_key", None))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.ui_port)

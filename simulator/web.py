@@ -13,11 +13,14 @@
   GET  /api/qmatic/state         today's appointments, visits and faults (from the Qmatic emulator)
   POST /api/qmatic/faults        {"endpoint": ..., "kind": ...}; DELETE clears all faults
 
-Binds to 127.0.0.1; the Qmatic admin token stays on the server side.
+Binds to 127.0.0.1; the Qmatic admin token stays on the server side. The UI shows what visitors say and
+the tablet's link: exposed beyond loopback it takes a key (`ui_key`): every /api/ request needs it, as
+`?key=` or the cookie that opening `/?key=...` sets; the page itself carries no data.
 """
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from pathlib import Path
@@ -34,11 +37,31 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 500
 
 
-def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token: str | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+KEY_COOKIE = "elvie_ui_key"
 
-    async def index(_request):
-        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+def _key_guard(ui_key: str):
+    """Every /api/ request shows the key (query or cookie), compared in constant time; 401 otherwise."""
+    @web.middleware
+    async def guard(request: web.Request, handler):
+        if request.path.startswith("/api/"):
+            given = request.query.get("key") or request.cookies.get(KEY_COOKIE) or ""
+            if not hmac.compare_digest(given.encode(), ui_key.encode()):
+                return web.json_response({"error": "the desktop UI needs its key"}, status=401)
+        return await handler(request)
+    return guard
+
+
+def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token: str | None = None,
+               ui_key: str | None = None) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024, middlewares=[_key_guard(ui_key)] if ui_key else [])
+
+    async def index(request):
+        response = web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+        given = request.query.get("key", "")
+        if ui_key and given and hmac.compare_digest(given.encode(), ui_key.encode()):
+            response.set_cookie(KEY_COOKIE, given, httponly=True, samesite="Strict")
+        return response
 
     async def state(_request):
         return web.json_response(robot.state.snapshot())

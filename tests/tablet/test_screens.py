@@ -23,7 +23,8 @@ from .browser import check_accessibility, screenshot, tablet_page, tap, type_on_
 pytestmark = pytest.mark.browser
 
 SCREEN_DATA = {
-    "candidates": {"candidates": [{"index": 0, "time": "09:30"}, {"index": 1, "time": "14:15"}]},
+    "candidates": {"candidates": [{"index": 0, "time": "09:30", "service": "Paspoort aanvragen"},
+                                  {"index": 1, "time": "14:15", "service": "Rijbewijs aanvragen"}]},
     "confirm_appointment": {"time": "09:30", "service": "het aanvragen van een paspoort", "area": "servicecentrum"},
     "document": {"document": "een recente pasfoto", "key": "pasfoto", "step": 2, "total": 2},
     "missing_document": {"document": "een recente pasfoto", "rule": "new_appointment",
@@ -116,6 +117,9 @@ def test_taps_reach_the_engine_with_their_values(server):
     with tablet_page(server["url"]) as page:
         server["show"](screen="candidates", lang="nl", data=SCREEN_DATA["candidates"], subtitle="", heard="")
         wait_screen(page, "candidates")
+        # the touch list shows times and services, never a name
+        assert "14:15" in page.inner_text("[data-button='candidate'][data-value='1']")
+        assert "Rijbewijs aanvragen" in page.inner_text("[data-button='candidate'][data-value='1']")
         tap(page, "candidate", "1")
         server["show"](screen="ask_name", lang="nl", data={}, subtitle="")
         wait_screen(page, "ask_name")

@@ -188,7 +188,9 @@
       var list = (state.data && state.data.candidates) || [];
       var buttons = [];
       for (var i = 0; i < list.length; i++) {
-        buttons.push(button(label("appointment_at") + " " + list[i].time, "candidate", String(list[i].index), "primary"));
+        // times and services only: never a name on the touch list
+        var text = label("appointment_at") + " " + list[i].time + (list[i].service ? " · " + list[i].service : "");
+        buttons.push(button(text, "candidate", String(list[i].index), "primary"));
       }
       box.appendChild(row(buttons));
       box.appendChild(row([button(label("btn_none_of_these"), "none_of_these")]));
