@@ -8,11 +8,8 @@ import time
 
 from integrations.qmatic.client import QmaticClient
 from integrations.qmatic.config import QmaticConfig
-from integrations.qmatic.emulator.fixtures import load_fixture, seed
 from integrations.qmatic.emulator.server import EmulatorServer
-from integrations.qmatic.emulator.state import EmulatorState
-from integrations.qmatic.models import appointment_from_json
-from integrations.qmatic.name_cases import evaluate
+from integrations.qmatic.name_cases import case_day, evaluate
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,9 +45,7 @@ def run(quick: bool = False) -> dict:
             started = time.perf_counter()
             client.walk_in(5)
             walk_in.append((time.perf_counter() - started) * 1000)
-        seeded = EmulatorState()  # the default day, for the name cases
-        seed(seeded, load_fixture(None))
-        quality = evaluate([appointment_from_json(a) for a in seeded.appointments.values()])
+        quality = evaluate(case_day())
     finally:
         client.close()
         server.stop()

@@ -4,8 +4,8 @@ Every input gives evidence about the visitor's language; this class alone turns 
 the language Elvie answers in.
 
 - The first input of a conversation sets the language from its evidence: the site's first language
-  unless two sources agree on another (Whisper base hears espeak-like Dutch as fluent English often
-  enough that one voice for English is weak evidence).
+  unless the expected phrases favour another, or two sources agree on it (Whisper base hears
+  espeak-like Dutch as fluent English often enough that its transcripts alone are weak evidence).
 - After that the language holds. It switches only when every source of evidence that has an
   opinion favours the other language (for speech: the expected phrases' fit, the transcripts' fit
   and the words' vocabulary; for typing: the words, with at least three of them), or when the
@@ -68,11 +68,14 @@ def spoken_evidence(votes: dict[str, str | None], recognised_lang: str | None, t
 
 
 def typed_evidence(detector, text: str, current: str | None) -> LanguageEvidence:
-    """Typed text: its words' vocabulary (robot/language.py), once the conversation has a language
-    only when the guess is strong."""
+    """Typed text: its words' vocabulary (robot/language.py); only a strong guess, except for a first
+    sentence."""
     guess = detector.guess(text)
-    strong = guess.lang if guess.confidence >= 0.95 or current is None else None
-    return LanguageEvidence({"words": strong}, len(text.split()))
+    words = len(text.split())
+    # First words may set the language on a weaker guess, if they are a sentence: one or two words
+    # ("Jansen", which an unannotated training example makes English-ish) need a strong one ("Hello").
+    strong = guess.lang if guess.confidence >= 0.95 or (current is None and words >= 3) else None
+    return LanguageEvidence({"words": strong}, words)
 
 
 class ConversationLanguage:
@@ -103,8 +106,9 @@ class ConversationLanguage:
         if typed and evidence.words < 3 and self.current is not None:
             favoured = None  # "ok", "de Vries": too little to go on once the conversation has a language
         if self.current is None:  # first words: a first guess, which the next input may correct
-            if favoured == self.default or (favoured in self.languages and (typed or (
-                    len(evidence.opinions) >= 2 and evidence.unanimous() == favoured))):
+            if favoured == self.default or (favoured in self.languages and (
+                    typed or evidence.votes.get("phrases") == favoured
+                    or (len(evidence.opinions) >= 2 and evidence.unanimous() == favoured))):
                 self.current = favoured
                 self._tentative = True
             elif favoured is not None or evidence.opinions:

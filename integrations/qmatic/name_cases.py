@@ -73,16 +73,30 @@ NAME_CASES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+def case_day():
+    """The default fixture day as the name cases see it: seeded at a fixed 10:00 in the branch's time
+    zone, so that its appointments ("-60m" ... "+90m") all fall on one day whenever the cases run (at
+    23:30 UTC the machine's date and Amsterdam's differ, and "+20m" is tomorrow there)."""
+    from datetime import datetime
+
+    from .emulator.fixtures import load_fixture, seed
+    from .emulator.state import EmulatorState
+    from .models import appointment_from_json
+    from .times import zone
+
+    moment = datetime(2026, 12, 2, 10, 0, tzinfo=zone("Europe/Amsterdam"))
+    state = EmulatorState()
+    state.clock = lambda: moment
+    seed(state, load_fixture(None))
+    day = moment.date()
+    return [a for a in (appointment_from_json(x) for x in state.appointments.values()) if a.start.date() == day]
+
+
 def evaluate(appointments) -> dict[str, float]:
-    """Precision and recall of match_name over NAME_CASES (counted per expected / returned name).
-
-    Like the dialogue, only today's appointments are searched.
-    """
-    from datetime import date
-
+    """Precision and recall of match_name over NAME_CASES (counted per expected / returned name), over
+    one day's appointments (`case_day()`), as the dialogue searches only today's."""
     from .matching import match_name
 
-    appointments = [a for a in appointments if a.start.date() == date.today()]
     true_positive = returned = expected = 0
     failures = []
     for query, wanted in NAME_CASES:

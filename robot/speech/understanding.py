@@ -11,8 +11,8 @@ the dialogue understands:
    (robot/speech/retrieval.py: words and sound keys), and the audio scores them. A sentence that fits
    well and clearly better than other meanings, or that the transcript also says and the audio does
    not contradict, gives the intent. Noise is never forced onto a phrase: everything has to fit.
-3. Names (when Elvie asked for one): today's names the transcript points at, whole or surname
-   alone, are verified against the audio.
+3. Names (when Elvie asked for one, before the open vocabulary: "Clarke" sounds like "klaar"): today's
+   names the transcript points at, whole or surname alone, are verified against the audio.
 4. Otherwise a transcript that says something goes to the dialogue's NLU as text.
 5. Only when none of that found words: "no_words" (Elvie says she did not understand). "too_quiet"
    (she could not hear) comes from the speech level alone. A short word's low log-probability never
@@ -43,6 +43,8 @@ NAME_TEMPLATES = {"nl": ("mijn naam is {name}",), "en": ("my name is {name}",)}
 # unrelated speech) but never accepted: the transcript itself says more ("where is the toilet").
 NEVER_ACCEPTED = frozenset({"out_of_scope"})
 SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny"})
+# States whose answers are names or codes, which the open vocabulary does not hold ("Clarke" ~ "klaar").
+ANSWERS_ARE_DATA = frozenset({"name", "booking_code"})
 # A booking code read out digit by digit may be transcribed in words ("zeven drie nul drie").
 DIGIT_WORDS = {"nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
                "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
@@ -70,6 +72,7 @@ class UnderstandingSettings:
     agree_similarity: float = 88.0  # how near (0-100) a transcript must say it in words (in sound: 92)
     retrieve: int = 6  # open-vocabulary sentences scored per utterance (~25 ms each on 2 cores)
     name_accept_score: float = -2.0
+    name_agree_score: float = -3.0  # a name the transcript also says needs only this
     too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
     min_transcript_logprob: float = -1.4  # a transcript this unsure (and short) is not words
     max_no_speech_prob: float = 0.6
@@ -135,6 +138,11 @@ class Understanding:
         transcripts = self._transcripts(encoded, scored, expectation, conversation_lang)
         timings["transcribe_ms"] = (time.monotonic() - t2) * 1000
         said = [t.text for t in transcripts if not t.empty]
+        if expectation.kind == "name" and expectation.hotwords and said:
+            # Asked for a name, today's names come first: "Clarke" sounds like "klaar" (goodbye).
+            named = self._verify_name(encoded, " ".join(said), expectation.hotwords, transcripts[0].lang, timings)
+            if named is not None:
+                return named
         if said:  # open vocabulary: the example sentences nearest to what the transcripts say
             t3 = time.monotonic()
             asked = nearest(expectation.retrievable, said, limit=2)  # a host's question outranks an NLU example
@@ -146,14 +154,13 @@ class Understanding:
             timings["open_score_ms"] = (time.monotonic() - t3) * 1000
             accepted = (self._accept(scored, conversation_lang) or self._agreeing(scored, said)
                         or self._short_answer(scored, transcripts, expected))
+            if (accepted is not None and expectation.kind in ANSWERS_ARE_DATA and _key(accepted[0].candidate)
+                    not in expected and accepted[0].score < s.strong_score):
+                accepted = None  # asked for a name or a code, a sentence found through the transcript must fit very well
             if accepted is not None:
                 return self._phrase(accepted[0], accepted[1], scored, transcripts, conversation_lang, expected,
                                     timings)
         best = transcripts[0]
-        if expectation.kind == "name" and expectation.hotwords and said:
-            named = self._verify_name(encoded, " ".join(said), expectation.hotwords, best.lang, timings)
-            if named is not None:
-                return named
         if not self._says_something(best):
             return NotHeard("no_words")
         votes = self._votes(scored, transcripts, conversation_lang, expected)
@@ -355,7 +362,11 @@ class Understanding:
                          and x.candidate.entities == best.candidate.entities), None)
             if twin is not None and best.score - twin.score < 1.0:
                 best = twin
-        if best is None or best.score < self.settings.name_accept_score:
+        if best is None:
+            return None
+        said_too = fuzz.partial_ratio(normalised(best.candidate.entities.get("person_name", "")),
+                                      normalised(transcript)) >= 90
+        if best.score < (self.settings.name_agree_score if said_too else self.settings.name_accept_score):
             return None
         runner_up = next((x for x in scored if not _same_person(x.candidate, best.candidate)), None)
         if runner_up is not None and best.score - runner_up.score < 0.25:

@@ -3,19 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.qmatic.emulator.fixtures import load_fixture, seed
-from integrations.qmatic.emulator.state import EmulatorState
 from integrations.qmatic.matching import match_name, match_reference, phonetic
-from integrations.qmatic.models import appointment_from_json
-from integrations.qmatic.name_cases import NAME_CASES, evaluate
+from integrations.qmatic.name_cases import NAME_CASES, case_day, evaluate
 
 
 @pytest.fixture(scope="module")
 def today():
-    state = EmulatorState()
-    seed(state, load_fixture(None))
-    from datetime import date
-    return [a for a in (appointment_from_json(x) for x in state.appointments.values()) if a.start.date() == date.today()]
+    return case_day()
 
 
 def test_there_are_at_least_forty_cases():

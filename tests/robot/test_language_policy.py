@@ -78,10 +78,26 @@ def test_misjudged_first_words_are_corrected_by_the_next_sentence():
 
 def test_one_voice_for_another_language_does_not_leave_the_sites_language_at_first():
     language = ConversationLanguage(("nl", "en"))
-    assert language.observe(spoken(None, "en", None)) == "nl"
+    assert language.observe(spoken(None, "en", None)) == "nl"  # the transcripts alone: not enough
+    assert language.observe(spoken(None, None, "nl")) == "nl"
+    language = ConversationLanguage(("nl", "en"))
+    assert language.observe(spoken("en", None, None)) == "en"  # "good morning" fit the English phrase best
+    language = ConversationLanguage(("nl", "en"))
     assert language.observe(spoken("en", "en", None)) == "en"  # the next input corrects it at once
 
 
 def test_typed_first_words_set_the_language_however_short():
     language = ConversationLanguage(("nl", "en"))
     assert language.observe(typed("en", count=1), typed=True) == "en"  # "Hello"
+
+
+def test_a_surname_typed_first_is_no_reason_to_leave_the_sites_language():
+    from robot.language import LanguageDetector
+    from robot.language_policy import typed_evidence
+
+    detector = LanguageDetector(("nl", "en"))
+    for surname, greeting in (("Jansen", "Hello"), ("el Amrani", "Good morning")):
+        language = ConversationLanguage(("nl", "en"))
+        assert language.observe(typed_evidence(detector, surname, None), typed=True) == "nl"
+        language = ConversationLanguage(("nl", "en"))
+        assert language.observe(typed_evidence(detector, greeting, None), typed=True) == "en"
