@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import os
 import sys
 
 from aiohttp import web
 
+from robot.exposure import is_loopback
 from robot.lifecycle import stop_requested
 from robot.logs import setup_logging
 
@@ -30,19 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--qmatic-admin-token", default=os.environ.get("ELVIE_QMATIC_ADMIN_TOKEN"))
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def main(args: argparse.Namespace) -> int:
     setup_logging("simulator", to_console=False)
     args.ui_key = os.environ.get("ELVIE_SIMULATOR_UI_KEY") or None
-    if not _loopback(args.host) and not args.ui_key:
+    if not is_loopback(args.host) and not args.ui_key:
         print(f"ERROR: the desktop UI shows what visitors say; to expose it on {args.host}, set its key in "
               "ELVIE_SIMULATOR_UI_KEY (open the UI as /?key=<key>), or keep --host 127.0.0.1", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from robot.gestures import GESTURE_ANIMATIONS, annotate
 from robot.naoqi.animations import stock_animations
 from simulator.services.annotations import TAG_ANIMATIONS
 
-from .test_validation import edit, locales, problems  # noqa: F401 - locales is a fixture
+from .conftest import edit, problems
 
 
 def test_every_gesture_and_tag_maps_to_a_stock_animation():

@@ -2,7 +2,6 @@
 within two seconds of saving (no retraining), and the matcher never takes an appointment sentence for one."""
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -10,34 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogue.content.loader import ContentInvalid, load_content
+from dialogue.content.loader import load_content
 from dialogue.content.store import ContentStore
 from dialogue.faq import FaqIndex, index_for
 
-LOCALES = Path(__file__).resolve().parents[2] / "locales"
+from .conftest import LOCALES, edit, problems
+
 NLU = Path(__file__).resolve().parents[2] / "dialogue" / "data" / "nlu"
 REQUIRED = ("toilets", "waiting_area", "opening_hours", "lift", "parking", "wifi", "payment", "other_location")
-
-
-@pytest.fixture
-def locales(tmp_path):
-    target = tmp_path / "locales"
-    shutil.copytree(LOCALES, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(ContentInvalid) as info:
-        load_content(root)
-    return [str(p) for p in info.value.problems]
 
 
 def test_the_shipped_questions_cover_what_visitors_ask_most():

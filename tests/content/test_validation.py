@@ -1,38 +1,12 @@
 """Hosts' mistakes in the content files are reported precisely (file:line: message)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from dialogue.content.loader import load_content
 
-from dialogue.content.loader import ContentInvalid, load_content
-
-LOCALES = Path(__file__).resolve().parents[2] / "locales"
-
-
-@pytest.fixture
-def locales(tmp_path):
-    target = tmp_path / "locales"
-    shutil.copytree(LOCALES, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    """Replace `old` (once) and return the 1-based line where it was."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(ContentInvalid) as info:
-        load_content(root)
-    return [str(p) for p in info.value.problems]
+from .conftest import LOCALES, edit, problems
 
 
 def test_the_shipped_content_is_valid():
