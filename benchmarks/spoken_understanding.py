@@ -261,8 +261,11 @@ def run(quick: bool = False, dev: bool = False) -> dict:
                              "not_heard": not_heard, "answer_lang_ok": answer_lang == lang,
                              "typed_lang_ok": typed_language.answer_language == lang,
                              "name_ok": _name_ok(turn.name, got_name) if turn.name else None,
-                             "recognition_ms": elapsed_ms, "voice": turn.voice[0]})
+                             "recognition_ms": elapsed_ms, "voice": turn.voice[0],
+                             "conversation": (lang, condition, turn.conversation)})
     result = _figures(rows, left_out)
+    for lang in LANGUAGES:
+        result.update(_ceiling(pipeline.recogniser, lang, conversations(lang, quick, dev)[0]))
     result.update(_noise_and_unrelated(pipeline, nlu, _names(conversations("nl", True, dev)[0])))
     result["spoken_understanding_duration_s"] = round(time.monotonic() - started, 1)
     if DETAILS:
@@ -304,8 +307,10 @@ def _figures(rows: list[dict], left_out: dict) -> dict:
                                                                 for r in rows if r["lang"] == lang and r["condition"] == "clean")
     result["spoken_cant_hear_pct"] = _pct(r["not_heard"] == "too_quiet" for r in rows)
     result["spoken_wrong_language_turns_pct"] = _pct(not r["answer_lang_ok"] for r in rows)
-    runs, longest = 0, 0
-    for r in rows:
+    runs, longest, conversation = 0, 0, None
+    for r in rows:  # a run of wrong-language turns within one conversation (a new visitor starts afresh)
+        if r["conversation"] != conversation:
+            runs, conversation = 0, r["conversation"]
         runs = runs + 1 if not r["answer_lang_ok"] else 0
         longest = max(longest, runs)
     result["spoken_wrong_language_longest_run_turns"] = longest
@@ -325,6 +330,36 @@ def _figures(rows: list[dict], left_out: dict) -> dict:
     result["spoken_understanding_recognition_p50_ms"] = round(times[len(times) // 2], 1)
     result["spoken_understanding_recognition_p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
     return result
+
+
+CEILING_CLIPS = 40
+CEILING_RIVALS = 20
+
+
+def _ceiling(recogniser, lang: str, turns: list[Turn]) -> dict:
+    """What the recogniser itself allows, whatever is built on it. Each clip (clean) is scored against
+    the very sentence that was said and 20 training sentences of other intents, drawn at random: how
+    often does the said sentence fit best? Open-vocabulary understanding can do no better than this (it
+    has paraphrases, not the sentence, and thousands of rivals, not twenty). Also Whisper's own language
+    identification (Dutch against English only) on the same clips."""
+    from robot.speech.types import Candidate
+
+    rng = random.Random(f"ceiling-{lang}")
+    rivals = [e for e in nlu_examples.training(lang) if not e.entity("person_name") and not e.entity("booking_code")]
+    sample = [t for t in turns if not t.name and not t.code][:CEILING_CLIPS]
+    best_fit, language_ok = 0, 0
+    for turn in sample:
+        audio = np.frombuffer(_clip(turn.text, lang, turn.voice), dtype="<i2").astype(np.float32) / 32768
+        encoded = recogniser.encode(audio)
+        drawn = rng.sample([e for e in rivals if e.intent != turn.intent], CEILING_RIVALS)
+        scored = recogniser.score(encoded, [Candidate(turn.typed, lang, turn.intent)] +
+                                  [Candidate(e.text, lang, e.intent) for e in drawn])
+        best_fit += bool(scored) and scored[0].candidate.text == turn.typed
+        language_ok += recogniser.language_of(audio, LANGUAGES) == lang
+    n = len(sample) or 1
+    return {f"spoken_ceiling_said_sentence_fits_best_{lang}_pct": round(100 * best_fit / n, 1),
+            f"spoken_ceiling_whisper_language_id_{lang}_pct": round(100 * language_ok / n, 1),
+            f"spoken_ceiling_clips_{lang}": len(sample)}
 
 
 def _noise_and_unrelated(pipeline, nlu, names: list[str]) -> dict:

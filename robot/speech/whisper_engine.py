@@ -152,6 +152,20 @@ class WhisperRecogniser:
             probs = probs[:-1]  # the added full stop helps the fit but is not part of what was said
         return Scored(candidate, float(np.mean(np.log(probs))))
 
+    def language_of(self, audio: np.ndarray, languages: tuple[str, ...]) -> str | None:
+        """Whisper's own language identification, among `languages` only (~0.4 s: it always encodes a
+        30 s window). The benchmarks use it to show how far Whisper itself tells the languages apart;
+        the conversation decides its language from cheaper evidence (robot/language_policy.py)."""
+        import ctranslate2
+
+        features = self.model.feature_extractor(audio.astype(np.float32))
+        features = np.pad(features, ((0, 0), (0, max(0, N_FRAMES - features.shape[-1]))))[:, :N_FRAMES]
+        with self._lock:
+            ranked = self.model.model.detect_language(ctranslate2.StorageView.from_array(features[None]))[0]
+        probabilities = {token.strip("<|>"): p for token, p in ranked}
+        known = {lang: probabilities.get(lang, 0.0) for lang in languages}
+        return max(known, key=known.get) if any(known.values()) else None
+
     def transcribe(self, encoded: Encoded, lang: str, prompt: str | None = None) -> Transcript:
         prefix = self._prefix(lang)
         if prompt:
