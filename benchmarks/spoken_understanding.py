@@ -333,14 +333,14 @@ def _figures(rows: list[dict], left_out: dict) -> dict:
 
 
 CEILING_CLIPS = 40
-CEILING_RIVALS = 20
+CEILING_RIVALS = 100
 
 
 def _ceiling(recogniser, lang: str, turns: list[Turn]) -> dict:
     """What the recogniser itself allows, whatever is built on it. Each clip (clean) is scored against
-    the very sentence that was said and 20 training sentences of other intents, drawn at random: how
+    the very sentence that was said and 100 training sentences of other intents, drawn at random: how
     often does the said sentence fit best? Open-vocabulary understanding can do no better than this (it
-    has paraphrases, not the sentence, and thousands of rivals, not twenty). Also Whisper's own language
+    has paraphrases, not the sentence, and thousands of rivals, not a hundred). Also Whisper's own language
     identification (Dutch against English only) on the same clips."""
     from robot.speech.types import Candidate
 
