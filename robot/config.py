@@ -69,6 +69,12 @@ class StackSettings:
     speak_aloud: bool = False  # the virtual Pepper speaks with espeak-ng
     speech_time_scale: float = 1.0  # the virtual Pepper's speaking time factor (tests: small)
     simulator_echo: bool = False  # the virtual Pepper's own voice reaches its microphone (as on the robot)
+    # Replicated setup (robot/replicated.py, docs/deployment.md): 2+ Rasa and action servers behind HAProxy
+    # on Rasa's SQL tracker store (PostgreSQL) and RedisLockStore. 1: the single stack, in-memory stores.
+    replicas: int = 1
+    tracker_store_url: str | None = None  # postgresql://user@host:port/db; None: a throwaway PostgreSQL
+    lock_store_url: str | None = None  # redis://host:port/db; None: a throwaway redis-server
+    lock_lifetime_s: int = 15  # Rasa's TICKET_LOCK_LIFETIME in the replicated setup
     control_token: str = field(default_factory=lambda: local_secret("control_token"))
     rasa_token: str = field(default_factory=lambda: local_secret("rasa_token"))
     qmatic_admin_token: str = field(default_factory=lambda: local_secret("qmatic_admin_token"))
@@ -172,4 +178,14 @@ def load_settings(path: Path | None = None, **overrides) -> StackSettings:
         settings = replace(settings, **values)
     env_values = {name: _coerce(name, os.environ[env], env) for name, env in ENV_NAMES.items() if env in os.environ}
     settings = replace(settings, **env_values)
-    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    _check_replicated(settings, path)
+    return settings
+
+
+def _check_replicated(settings: StackSettings, path: Path) -> None:
+    if settings.replicas < 1:
+        raise ConfigError(f"{path}: 'replicas' must be 1 (one stack) or more (replicated), not {settings.replicas}")
+    if settings.replicas > 1 and settings.lock_lifetime_s <= 10:
+        raise ConfigError(f"{path}: 'lock_lifetime_s' must be above the engine's 10 s turn timeout, "
+                          f"not {settings.lock_lifetime_s}")

@@ -99,6 +99,12 @@ async def bring_up(settings: StackSettings, supervisor: Supervisor, reuse: bool,
                    only: tuple[str, ...] | None = None) -> StackUrls:
     """Start the stack's processes in dependency order (reusing ones that already answer if `reuse`)."""
     supervisor.reclaim_stale()  # first: an orphan of a crashed run is neither reused nor in the way
+    if settings.replicas > 1:  # Rasa and actions behind a balancer on rasa_port / actions_port
+        from .replicated import bring_up_replicated
+
+        if only is None or "rasa" in only or "actions" in only:
+            await bring_up_replicated(settings, supervisor, reuse)
+        only = tuple(n for n in (only or ("qmatic", "simulator")) if n not in ("rasa", "actions"))
     model = ensure_model()
     all_specs = specs(settings, model)
     order = [name for name in ("qmatic", "actions", "rasa", "simulator") if name in all_specs
