@@ -85,11 +85,12 @@ def local(now: datetime) -> datetime:
 
 
 def assess(info: AppointmentInfo, content: Content, now: datetime,
-           window: ArrivalWindow | None = None) -> Verdict:
-    """`now`: BranchClock.now() (branch-local); `window`: default the service's (window_for)."""
+           window: ArrivalWindow | None = None, here_branch: int | None = None) -> Verdict:
+    """`now`: BranchClock.now() (branch-local); `window`: default the service's (window_for);
+    `here_branch`: the branch of the robot the visitor talks to (default: this_location's)."""
     window = window or window_for(info, content)
     now = local(now)
-    if info.branch_id != content.locations.here_qmatic_branch_id:
+    if info.branch_id != (here_branch or content.locations.here_qmatic_branch_id):
         return Verdict.WRONG_LOCATION
     if info.start_time.date() != now.date():
         return Verdict.OTHER_DAY

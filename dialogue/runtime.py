@@ -36,6 +36,21 @@ class Runtime:
             "branch_id": self.content.locations.here_qmatic_branch_id,
         })
 
+    def qmatic_for(self, branch: int | None):
+        """The Qmatic client for `branch` (a fleet's robots stand at several branches; one client each,
+        sharing the configuration's server and credentials)."""
+        if branch is None or branch == self.qmatic_config.branch_id:
+            return self.qmatic
+        from dataclasses import replace
+
+        from integrations.qmatic.client import QmaticClient
+
+        with self._lock:
+            clients = self.__dict__.setdefault("_branch_clients", {})
+            if branch not in clients:
+                clients[branch] = QmaticClient(replace(self.qmatic_config, branch_id=branch), clock=self.clock.now)
+            return clients[branch]
+
     @cached_property
     def clock(self):
         from dialogue.clock import BranchClock

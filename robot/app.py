@@ -39,6 +39,8 @@ class RunningEngine:
     port: int
     access: TabletAccess
     tablet_base_url: str  # without the secret
+    owns_content: bool = True  # False in a fleet: the content store is shared by every robot
+    content_listener: object = None
 
     @property
     def tablet_url(self) -> str:
@@ -52,7 +54,10 @@ class RunningEngine:
             self.ear.close()
         self.body.close()
         await self.engine.dialogue.close()
-        self.content.close()
+        if self.owns_content:
+            self.content.close()
+        elif self.content_listener in self.content._listeners:  # the shared store outlives this engine
+            self.content._listeners.remove(self.content_listener)
 
 
 def make_ear(settings: StackSettings):
@@ -63,13 +68,17 @@ def make_ear(settings: StackSettings):
 
 
 async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),
-                       *, ear, on_dialogue_down=None, robot_attempts: int | None = None) -> RunningEngine:
-    """`ear`: the speech pipeline from `make_ear` (None: no speech); the engine owns it from here on."""
-    content = ContentStore()
+                       *, ear, on_dialogue_down=None, robot_attempts: int | None = None,
+                       content: ContentStore | None = None, robot_password: str | None = None) -> RunningEngine:
+    """`ear`: the speech pipeline from `make_ear` (None: no speech); the engine owns it from here on.
+    `content`: a store shared with other engines (a fleet); None: the engine's own."""
+    owns_content = content is None
+    content = content or ContentStore()
     tablet = TabletState(lang=engine_settings.default_lang)
     dialogue = RasaClient(stack.rasa, token=settings.rasa_token)
     robot = RobotSettings(url=stack.robot, user=settings.robot_user,
-                          password=os.environ.get("ELVIE_ROBOT_PASSWORD"), listen_url=settings.robot_listen_url)
+                          password=robot_password or os.environ.get("ELVIE_ROBOT_PASSWORD"),
+                          listen_url=settings.robot_listen_url)
     body = NaoqiBody(RobotConnection(robot))
     engine = Engine(body, dialogue, content, tablet, engine_settings, ear=ear, on_dialogue_down=on_dialogue_down)
     if ear is not None:
@@ -83,10 +92,14 @@ async def start_engine(settings: StackSettings, stack: StackUrls, engine_setting
     await site.start()
     port = runner.addresses[0][1] if runner.addresses else settings.engine_port
     await engine.start()
-    content.watch(lambda new, problems: engine.loop.call_soon_threadsafe(engine.content_changed, problems)
-                  if engine.loop else None)
+    def on_content(new, problems) -> None:
+        if engine.loop and not engine.loop.is_closed():
+            engine.loop.call_soon_threadsafe(engine.content_changed, problems)
+
+    content.watch(on_content)
     running = RunningEngine(engine=engine, body=body, runner=runner, content=content, ear=ear, port=port,
-                            access=access, tablet_base_url=settings.tablet_base_url(port))
+                            access=access, tablet_base_url=settings.tablet_base_url(port), owns_content=owns_content,
+                            content_listener=on_content)
     body.tablet_url = running.tablet_url  # shown on (every re)connect to the robot
     access.on_rotate(lambda secret: _show_new_tablet_url(running, secret))
     try:

@@ -46,6 +46,16 @@ class Turn:
                   if e.get("entity") == name and e.get("value")]
         return str(values[0]) if values else None
 
+    @property
+    def branch(self) -> int:
+        """The Qmatic branch of the robot this conversation is at: a fleet's engine says so with every
+        message (robot/fleet); the single robot is at this_location (locales/locations.yml)."""
+        metadata = self.tracker.latest_message.get("metadata") or {}
+        branch = metadata.get("qmatic_branch")
+        if isinstance(branch, int) and not isinstance(branch, bool) and branch > 0:
+            return branch
+        return self.content.locations.here_qmatic_branch_id
+
     def slot(self, name: str) -> Any:
         return self.tracker.get_slot(name)
 

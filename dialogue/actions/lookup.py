@@ -283,7 +283,7 @@ def present(turn: Turn, info: AppointmentInfo) -> None:
     """We think this is the visitor's appointment: route them, or ask to confirm time and purpose."""
     content = turn.content
     now = branch_now(turn)
-    verdict = assess(info, content, now)
+    verdict = assess(info, content, now, here_branch=turn.branch)
     service = content.services.get(info.service) if info.service else None
     service_name = service.name(turn.lang) if service else ""
     turn.set("area", info.area)

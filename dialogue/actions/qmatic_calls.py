@@ -44,7 +44,7 @@ def traced(turn: Turn):
 
     trace = CallTrace()
     try:
-        yield turn.runtime.qmatic, trace
+        yield turn.runtime.qmatic_for(turn.branch), trace
     finally:
         calls = turn.trace.setdefault("qmatic", [])
         for call in trace.records:
@@ -73,8 +73,9 @@ def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> 
     `fresh` skips the cache, e.g. when a name was not found in it)."""
     from integrations.qmatic.errors import QmaticError
 
-    branches = [turn.content.locations.here_qmatic_branch_id]
-    branches += [loc.qmatic_branch_id for loc in turn.content.locations.others.values() if loc.qmatic_branch_id]
+    branches = [turn.branch]
+    branches += [loc.qmatic_branch_id for loc in turn.content.locations.others.values()
+                 if loc.qmatic_branch_id and loc.qmatic_branch_id != turn.branch]
     key = ",".join(map(str, branches))
     with _cache_lock:
         cached = _cache.get(key)

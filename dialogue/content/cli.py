@@ -24,6 +24,7 @@ def main(args: argparse.Namespace) -> int:
         from dialogue.consistency import dialogue_problems
         problems += dialogue_problems(content)
     problems += _settings_problems()
+    problems += _fleet_problems(tuple(content.languages) if content is not None else ("nl", "en"))
     for problem in problems:
         print(problem)
     if problems:
@@ -47,4 +48,19 @@ def _settings_problems() -> list[str]:
         return [f"settings: {exc}"]
     for warning in exposure_warnings(settings):
         print(f"WARNING: {warning}")
+    return []
+
+
+def _fleet_problems(languages: tuple[str, ...]) -> list:
+    """The fleet file (robot/fleet/config.py), when this deployment serves several robots."""
+    from robot.fleet.config import FleetInvalid, fleet_path, load_fleet
+
+    path = fleet_path()
+    if not path.exists():
+        return []
+    try:
+        fleet = load_fleet(path, languages)
+    except FleetInvalid as exc:
+        return list(exc.problems)
+    print(f"Fleet OK: {len(fleet.robots)} robot(s) in {path}.")
     return []

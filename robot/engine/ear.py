@@ -24,10 +24,11 @@ class Ear:
         self.engine = None
 
     @classmethod
-    def create(cls, settings: SpeechSettings = SpeechSettings()) -> "Ear":
+    def create(cls, settings: SpeechSettings = SpeechSettings(), whisper=None) -> "Ear":
+        """`whisper`: a recogniser shared with other robots' ears (robot/fleet); None: load one."""
         ear = cls.__new__(cls)
         ear.engine = None
-        ear.pipeline = SpeechPipeline(ear._on_event, settings)  # loads the models: fails clearly at start-up
+        ear.pipeline = SpeechPipeline(ear._on_event, settings, whisper=whisper)  # loads the models: fails clearly
         return ear
 
     def attach(self, engine) -> None:

@@ -47,6 +47,10 @@ class EngineSettings:
     unmute_tail_s: float = 0.3  # keep recognition muted this long after Elvie stops speaking
     greet_on_arrival: bool = True
     idle_reset_s: float | None = None  # None: from locales/handover.yml
+    # In a fleet (robot/fleet): conversation ids start with the robot's id, and every turn tells the
+    # shared dialogue which robot and Qmatic branch it comes from. None: the single robot.
+    robot_id: str | None = None
+    qmatic_branch: int | None = None
 
 
 @dataclass
@@ -98,8 +102,19 @@ class Engine:
         self.robot_connected = False
 
     def _new_conversation(self) -> Conversation:
-        return Conversation(language=ConversationLanguage(tuple(self.content.current.languages),
-                                                          self.settings.default_lang))
+        conversation = Conversation(language=ConversationLanguage(tuple(self.content.current.languages),
+                                                                  self.settings.default_lang))
+        if self.settings.robot_id:
+            conversation.id = f"{self.settings.robot_id}-{conversation.id}"
+        return conversation
+
+    def _fleet_metadata(self) -> dict:
+        meta = {}
+        if self.settings.robot_id:
+            meta["robot"] = self.settings.robot_id
+        if self.settings.qmatic_branch is not None:
+            meta["qmatic_branch"] = self.settings.qmatic_branch
+        return meta
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -233,7 +248,7 @@ class Engine:
             if conv.lang_in_dialogue != lang:
                 await self.dialogue.set_slot(conv.id, "language", lang)
                 conv.lang_in_dialogue = lang
-            replies = await self.dialogue.send(conv.id, message, metadata)
+            replies = await self.dialogue.send(conv.id, message, {**metadata, **self._fleet_metadata()})
         except DialogueUnavailable as exc:
             log.error("dialogue unavailable: %s", exc)
             result.error = "dialogue_unavailable"

@@ -1,0 +1,109 @@
+"""Three virtual Peppers at three locations, one Elvie: visitors talk at once, nothing crosses robots.
+
+The robots share the suite's Rasa, action server and Qmatic emulator (one deployment); each has its own
+engine, tablet server and conversation. Visitors act through the same paths as at a real robot: typed
+text into the engine, taps through their robot's tablet API, and what they see is read back from their own
+tablet's HTTP API and their own virtual Pepper.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from dialogue.content.yamlsource import Source
+from robot.engine.engine import EngineSettings
+from robot.engine.inputs import TextInput
+from robot.fleet.config import parse_fleet
+from robot.fleet.runner import FleetOptions, FleetRunner
+
+pytestmark = pytest.mark.slow
+
+FIXTURE = Path("tests/conversations/fixtures/today.yml")
+FLEET = {"robots": {
+    "stadhuis": {"naoqi": "virtual", "qmatic_branch": 1, "location": "Servicecentrum, Stadhuis", "language": "en"},
+    "werkacademie": {"naoqi": "virtual", "qmatic_branch": 1, "location": "Werkacademie", "language": "nl"},
+    "noord": {"naoqi": "virtual", "qmatic_branch": 2, "location": "Servicepunt Noord", "language": "nl"},
+}}
+# Each robot's visitor, what they say, and what only their own robot may show or say.
+VISITORS = {
+    "stadhuis": (["Hello", "I have an appointment", "my name is Emily Clarke", "yes"], "R001", "Emily"),
+    "werkacademie": (["Goedemorgen", "ik heb een afspraak", "Mehmet Yılmaz", "ja"], "W001", "Mehmet"),
+    "noord": (["Goedemorgen", "ik heb een afspraak", "Katarzyna Nowak", "ja"], "A001", "Katarzyna"),
+}
+
+
+def fleet():
+    return parse_fleet(Source(path=Path("fleet.yml"), data=FLEET))
+
+
+@pytest.fixture
+def peppers():
+    from simulator.robot import SimulatorSettings, VirtualPepper
+
+    robots = {}
+    try:
+        for robot_id in FLEET["robots"]:
+            robots[robot_id] = VirtualPepper(SimulatorSettings(port=0, time_scale=0.02)).start()
+        yield robots
+    finally:
+        for robot in robots.values():
+            robot.stop()
+
+
+async def tablet_view(slot) -> dict:
+    url = slot.running.tablet_url.replace("/tablet/", "/api/tablet/state")
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+        async with http.get(url) as response:
+            assert response.status == 200
+            return await response.json()
+
+
+async def converse(slot, lines: list[str]) -> list:
+    """The visitor's lines, then "yes" to every document Elvie asks about, until she gives a ticket."""
+    results = []
+    for line in lines:
+        results.append(await slot.engine.handle(TextInput(text=line, source="typed")))
+    yes = "yes" if results[0].lang == "en" else "ja"
+    while not any(r.ticket for r in results) and len(results) < len(lines) + 5:
+        results.append(await slot.engine.handle(TextInput(text=yes, source="typed")))
+    return results
+
+
+def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
+    async def scenario():
+        urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
+        options = FleetOptions(engine=EngineSettings(greet_on_arrival=False))
+        async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"{stack['urls'].qmatic}/admin/seed",
+                                     json=__import__("yaml").safe_load(FIXTURE.read_text()),
+                                     headers={"X-Admin-Token": stack["settings"].qmatic_admin_token}) as response:
+                    assert response.status < 300
+            ids = {robot_id: slot.engine.conversation.id for robot_id, slot in run.slots.items()}
+            assert all(conv.startswith(f"{robot_id}-") for robot_id, conv in ids.items())
+            outcomes = await asyncio.gather(*(converse(run.slots[robot_id], lines)
+                                              for robot_id, (lines, _, _) in VISITORS.items()))
+            views = {robot_id: await tablet_view(slot) for robot_id, slot in run.slots.items()}
+            said = {robot_id: " ".join(s["text"] for s in robot.state.snapshot()["spoken"])
+                    for robot_id, robot in peppers.items()}
+            return dict(zip(VISITORS, outcomes)), views, said, run.figures()
+
+    outcomes, views, said, figures = stack["loop"].run(scenario(), timeout=300)
+    for robot_id, (_, ticket, first_name) in VISITORS.items():
+        tickets = [r.ticket for r in outcomes[robot_id] if r.ticket]
+        assert tickets == [ticket], (robot_id, [(r.heard, r.responses, r.say) for r in outcomes[robot_id]])
+        assert ticket in str(views[robot_id]) or views[robot_id]["screen"] == "ticket"
+        for other, (_, other_ticket, other_name) in VISITORS.items():
+            if other == robot_id:
+                continue
+            assert other_ticket not in str(views[robot_id]), f"{other}'s ticket on {robot_id}'s tablet"
+            assert other_name not in str(views[robot_id]), f"{other}'s visitor on {robot_id}'s tablet"
+            assert other_ticket not in said[robot_id], f"{robot_id} said {other}'s ticket"
+    # the noord robot checked its visitor in at its own branch, not sent her to Noord
+    assert any("arrive:200" in f"{c['operation']}:{c['status']}" for r in outcomes["noord"] for c in r.qmatic)
+    by_robot = {f["robot"]: f for f in figures}
+    assert {f["check_ins"] for f in figures} == {1} and all(f["conversations"] == 1 for f in figures)
+    assert by_robot["noord"]["location"] == "Servicepunt Noord"
