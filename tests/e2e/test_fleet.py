@@ -107,3 +107,41 @@ def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
     by_robot = {f["robot"]: f for f in figures}
     assert {f["check_ins"] for f in figures} == {1} and all(f["conversations"] == 1 for f in figures)
     assert by_robot["noord"]["location"] == "Servicepunt Noord"
+
+
+def test_one_robots_engine_dying_is_restarted_while_the_others_talk_on(stack, peppers):
+    async def scenario():
+        urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
+        options = FleetOptions(engine=EngineSettings(greet_on_arrival=False), watch_s=0.2, first_backoff_s=0.2)
+        async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
+            stadhuis, noord = run.slots["stadhuis"], run.slots["noord"]
+            await stadhuis.engine.handle(TextInput(text="Hello", source="typed"))
+            conversation = stadhuis.engine.conversation.id
+            broken = noord.engine
+            broken._tasks[0].cancel()  # the engine's idle watch dies: that engine is no longer whole
+            answers = []
+            for line in ("I have an appointment", "what are the opening hours", "thank you"):
+                answers.append(await stadhuis.engine.handle(TextInput(text=line, source="typed")))
+            for _ in range(100):
+                if noord.engine is not None and noord.engine is not broken:
+                    break
+                await asyncio.sleep(0.1)
+            assert noord.engine is not broken and noord.figures.restarts == 1
+            after = await noord.engine.handle(TextInput(text="Goedemorgen", source="typed"))
+            # meanwhile the Stadhuis visitor's conversation went on untouched
+            assert stadhuis.engine.conversation.id == conversation and stadhuis.figures.restarts == 0
+            assert all(a.say and not a.error for a in answers), [a.to_json() for a in answers]
+            assert after.say and not after.error
+            noord.one_moment()  # recognition busy: the restarted robot asks its visitor for a moment
+            for _ in range(50):
+                if any("moment" in s["text"].lower() for s in peppers["noord"].state.snapshot()["spoken"]):
+                    break
+                await asyncio.sleep(0.1)
+            spoken = [s["text"] for s in peppers["noord"].state.snapshot()["spoken"]]
+            assert any("ogenblik" in s.lower() for s in spoken), spoken
+            assert not any("ogenblik" in s["text"].lower() or "moment" in s["text"].lower()
+                           for s in peppers["stadhuis"].state.snapshot()["spoken"])
+            return run.figures()
+
+    figures = stack["loop"].run(scenario(), timeout=300)
+    assert {f["robot"]: f["restarts"] for f in figures} == {"stadhuis": 0, "werkacademie": 0, "noord": 1}
