@@ -14,6 +14,7 @@ import sys
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("robot.commands.run", "start everything (Rasa, actions, Qmatic, robot, engine) and print the URL"),
+    "fleet": ("robot.commands.fleet", "serve every robot in fleet.yml from one Elvie (status page + /metrics)"),
     "converse": ("robot.commands.converse", "play a scripted visitor against the real stack"),
     "simulator": ("simulator.cli", "start the virtual Pepper (qi services + desktop web UI)"),
     "check": ("dialogue.content.cli", "validate the host-editable content (YAML) and report file:line errors"),

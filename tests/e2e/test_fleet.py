@@ -61,6 +61,28 @@ async def tablet_view(slot) -> dict:
             return await response.json()
 
 
+async def status_pages(run) -> tuple[str, dict, str]:
+    from robot.fleet.status import FleetStatus
+    from robot.supervisor import free_port
+
+    port = free_port()
+    server = await FleetStatus(run).serve("127.0.0.1", port)
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            base = f"http://127.0.0.1:{port}"
+            async with http.get(base + "/") as response:
+                page = await response.text()
+            async with http.get(base + "/static/fleet.js") as response:
+                assert response.status == 200 and "/api/fleet" in await response.text()
+            async with http.get(base + "/api/fleet") as response:
+                api = await response.json()
+            async with http.get(base + "/metrics") as response:
+                metrics = await response.text()
+        return page, api, metrics
+    finally:
+        await server.cleanup()
+
+
 async def converse(slot, lines: list[str]) -> list:
     """The visitor's lines, then "yes" to every document Elvie asks about, until she gives a ticket."""
     results = []
@@ -89,9 +111,10 @@ def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
             views = {robot_id: await tablet_view(slot) for robot_id, slot in run.slots.items()}
             said = {robot_id: " ".join(s["text"] for s in robot.state.snapshot()["spoken"])
                     for robot_id, robot in peppers.items()}
-            return dict(zip(VISITORS, outcomes)), views, said, run.figures()
+            status = await status_pages(run)
+            return dict(zip(VISITORS, outcomes)), views, said, run.figures(), status
 
-    outcomes, views, said, figures = stack["loop"].run(scenario(), timeout=300)
+    outcomes, views, said, figures, status = stack["loop"].run(scenario(), timeout=300)
     for robot_id, (_, ticket, first_name) in VISITORS.items():
         tickets = [r.ticket for r in outcomes[robot_id] if r.ticket]
         assert tickets == [ticket], (robot_id, [(r.heard, r.responses, r.say) for r in outcomes[robot_id]])
@@ -107,6 +130,16 @@ def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
     by_robot = {f["robot"]: f for f in figures}
     assert {f["check_ins"] for f in figures} == {1} and all(f["conversations"] == 1 for f in figures)
     assert by_robot["noord"]["location"] == "Servicepunt Noord"
+    # the status page and /metrics show the same figures, and nothing of any visitor
+    page, api, metrics = status
+    assert {r["robot"]: r["check_ins"] for r in api["robots"]} == {"stadhuis": 1, "werkacademie": 1, "noord": 1}
+    assert 'elvie_check_ins_today{robot="noord"} 1.0' in metrics
+    assert 'elvie_robot_connected{location="Servicepunt Noord",robot="noord"} 1.0' in metrics
+    assert 'elvie_turn_seconds_count{kind="say",robot="stadhuis"}' in metrics
+    for text in (page, str(api), metrics):
+        for lines, ticket, first_name in VISITORS.values():
+            assert first_name not in text and ticket not in text
+        assert not any(word in text for word in ("Clarke", "Nowak", "Yılmaz", "QM20"))
 
 
 def test_one_robots_engine_dying_is_restarted_while_the_others_talk_on(stack, peppers):
