@@ -7,8 +7,7 @@ through the balancer on `actions_port`; the replicas themselves listen on free p
 Every replica keeps conversations in Rasa's SQL tracker store on PostgreSQL and takes the conversation's
 lock in Rasa's `RedisLockStore`, so any replica can carry any conversation on: when one dies, HAProxy
 sends the next turn to another (a refused connection is retried there; health checks take the dead one
-out), which reads the conversation from PostgreSQL. The balancer hashes the conversation's URL, so a
-conversation stays on one replica while that one lives.
+out), which reads the conversation from PostgreSQL. Turns are spread round-robin over the replicas.
 
 TICKET_LOCK_LIFETIME: Rasa holds a conversation's lock while it handles a turn. Here it is
 LOCK_LIFETIME_S (15 s), not Rasa's 60 s: every Qmatic call in a turn is bounded (reads 2.5 s with retries,
@@ -99,9 +98,10 @@ frontend rasa
     default_backend rasa_replicas
 
 backend rasa_replicas
-    # one conversation stays on one replica while it lives (its URL holds the conversation id)
-    balance uri
-    hash-type consistent
+    # Any replica can take any turn: conversations live in the tracker store, and the lock store keeps
+    # two turns of one conversation from running at once. (The REST channel's URL is the same for every
+    # conversation, so hashing it would send every turn to one replica.)
+    balance roundrobin
     option httpchk GET /
 {rasa_servers}
 

@@ -1,0 +1,132 @@
+"""The replicated set-up on real servers: two Rasa replicas and two action servers behind HAProxy, Rasa's SQL
+tracker store on PostgreSQL and its RedisLockStore on redis-server. A replica killed in the middle of a
+conversation costs nothing: the other carries it on from PostgreSQL, and the visitor is checked in once."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+from dataclasses import replace
+
+import pytest
+
+from robot.config import load_settings
+from robot.engine.engine import EngineSettings
+from robot.harness import LocalElvie
+from robot.supervisor import Supervisor, free_port
+from tests.e2e.conftest import SUITE_CLOCK
+
+pytestmark = pytest.mark.slow
+
+NEEDED = ("haproxy", "initdb", "postgres", "redis-server")
+
+
+@pytest.fixture
+def replicated(monkeypatch):
+    missing = [name for name in NEEDED if not shutil.which(name)]
+    if missing:
+        pytest.skip(f"the replicated set-up needs {', '.join(missing)} (Debian: haproxy, postgresql, redis-server)")
+    from robot.stack import bring_up
+
+    monkeypatch.setenv("ELVIE_CLOCK", f"{SUITE_CLOCK}@{time.time():.3f}")
+    settings = replace(load_settings(speech=False), rasa_port=free_port(), actions_port=free_port(),
+                       qmatic_port=free_port(), replicas=2)
+    loop = asyncio.new_event_loop()
+    supervisor = Supervisor()
+    try:
+        loop.run_until_complete(bring_up(settings, supervisor, reuse=False, only=("qmatic", "actions", "rasa")))
+        yield settings, supervisor, loop
+    finally:
+        loop.run_until_complete(supervisor.stop_all())
+        loop.close()
+
+
+def kill(supervisor: Supervisor, name: str) -> None:
+    child = supervisor.children[name]
+    os.killpg(child.process.pid, signal.SIGKILL)
+    child.process.wait(10)
+
+
+def test_a_killed_rasa_replica_loses_no_conversation_and_doubles_no_check_in(replicated):
+    settings, supervisor, loop = replicated
+    assert {"Rasa server 1", "Rasa server 2", "action server 1", "action server 2", "load balancer",
+            "PostgreSQL", "Redis"} <= set(supervisor.children)
+
+    async def scenario():
+        async with LocalElvie(settings, EngineSettings(greet_on_arrival=False)) as elvie:
+            await elvie.seed_qmatic("tests/conversations/fixtures/today.yml")
+            results = [await elvie.say(line) for line in ("Hello", "I have an appointment", "my name is Emily Clarke")]
+            conversation = elvie.engine.conversation.id
+            kill(supervisor, "Rasa server 1")  # mid-conversation: Elvie has just asked "is that right?"
+            results.append(await elvie.say("yes"))
+            while not any(r.ticket for r in results) and len(results) < 9:
+                results.append(await elvie.say("yes"))
+            stored = await stored_events(supervisor, conversation)
+            qmatic = await elvie.qmatic_admin("GET", "state")
+            return results, conversation, stored, qmatic
+
+    results, conversation, stored, qmatic = loop.run_until_complete(asyncio.wait_for(scenario(), 300))
+    assert not any(r.error for r in results), [(r.heard, r.error) for r in results]
+    assert [r.ticket for r in results if r.ticket] == ["R001"], [(r.heard, r.responses) for r in results]
+    arrivals = [c for r in results for c in r.qmatic if c["operation"] == "arrive"]
+    assert [c["status"] for c in arrivals] == [200], arrivals
+    assert stored > 0, "the conversation lives in PostgreSQL"
+    assert supervisor.children["Rasa server 1"].process.poll() is not None
+    emily = [a for a in qmatic["appointments"] if a["id"] == 2007]
+    assert emily[0]["status"] == "ARRIVED"
+    assert len([v for v in qmatic["visits"] if v.get("appointmentId") == 2007]) == 1, qmatic["visits"]
+
+
+async def stored_events(supervisor: Supervisor, conversation: str) -> int:
+    """Rows of this conversation in Rasa's events table (read with the tracker store's own credentials)."""
+    import psycopg2
+    import yaml
+
+    from robot.replicated import TRACKER_PASSWORD_ENV
+
+    rasa = supervisor.children["Rasa server 2"]
+    endpoints = yaml.safe_load(open(rasa.spec.argv[rasa.spec.argv.index("--endpoints") + 1], encoding="utf-8"))
+    store = endpoints["tracker_store"]
+
+    def count() -> int:
+        connection = psycopg2.connect(host=store["url"], port=store["port"], dbname=store["db"],
+                                      user=store["username"], password=rasa.spec.env[TRACKER_PASSWORD_ENV])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM events WHERE sender_id = %s", (conversation,))
+                return cursor.fetchone()[0]
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(count)
+
+
+def test_replicated_settings_are_checked(tmp_path, monkeypatch):
+    from robot.config import ConfigError
+
+    config = tmp_path / "elvie.yml"
+    monkeypatch.setenv("ELVIE_CONFIG", str(config))
+    config.write_text("replicas: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'replicas' must be 1"):
+        load_settings()
+    config.write_text("replicas: 2\nlock_lifetime_s: 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="lock_lifetime_s' must be above the engine's 10 s turn timeout"):
+        load_settings()
+
+
+def test_the_replicas_share_the_tracker_store_and_lock_store_and_no_password_is_written():
+    import yaml
+
+    from robot.replicated import endpoints_yaml, haproxy_config
+    from robot.stores import PostgresAddress, RedisAddress
+
+    text = endpoints_yaml(PostgresAddress("127.0.0.1", 5433, password="s3cret-pg"),
+                          RedisAddress("127.0.0.1", 6380, password="s3cret-redis"))
+    data = yaml.safe_load(text)
+    assert data["tracker_store"]["type"] == "SQL" and data["tracker_store"]["dialect"] == "postgresql"
+    assert data["lock_store"]["type"] == "redis" and data["lock_store"]["port"] == 6380
+    assert "s3cret" not in text and "${ELVIE_TRACKER_STORE_PASSWORD}" in text
+    balancer = haproxy_config("127.0.0.1", 5005, 5055, 5099, [6001, 6002], [7001, 7002])
+    assert "server rasa2 127.0.0.1:6002 check" in balancer and "retry-on conn-failure" in balancer
