@@ -25,7 +25,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # measure only accuracy, correctness or memory run side by side afterwards (each in its own process),
 # which keeps `make bench` under 20 minutes on 2 cores; the durations they report (cross-validation
 # seconds, Vosk decode times) are therefore marked as measured under that load.
-TIMED = ("startup", "text_turns", "qmatic_checkin", "speech")
+TIMED = ("startup", "text_turns", "qmatic_checkin", "speech", "fleet")
 CONCURRENT = ("nlu", "vosk_bias", "soak", "faq", "spoken_understanding")
 MODULES = TIMED + CONCURRENT
 

@@ -36,6 +36,9 @@ TARGETS = {
     "soak_checkins_lost": (operator.eq, 0, "soak: check-ins lost"),
     "soak_crashes": (operator.eq, 0, "soak: crashes"),
     "soak_double_checkins": (operator.eq, 0, "soak: double check-ins"),
+    "fleet_text_turn_p95_ms_n10": (operator.le, 250, "fleet of 10 robots, typing and speaking at once: text turn p95"),
+    "fleet_memory_per_added_robot_mb": (operator.le, 100, "fleet: resident memory per added robot"),
+    "fleet_cross_talk_count": (operator.eq, 0, "fleet: anything of a visitor reaching another robot"),
 }
 # baseline comparisons measured in the same run: (label, [(what, key), ...])
 BASELINES = [
