@@ -121,7 +121,9 @@ class RobotSlot:
         from robot.app import start_engine
 
         runner = self.runner
+        # A real robot's tablet must reach its engine: the fleet file's tablet address is where it listens.
         settings = replace(runner.settings, engine_port=self.port, tablet_host=self.entry.tablet_host,
+                           expose_tablet=runner.settings.expose_tablet or not self.entry.virtual,
                            robot_user=self.entry.user, robot_url=self.robot_url)
         engine_settings = replace(runner.options.engine, default_lang=self.entry.language, robot_id=self.entry.id,
                                   qmatic_branch=self.entry.qmatic_branch)
