@@ -92,6 +92,7 @@ async def start_engine(settings: StackSettings, stack: StackUrls, engine_setting
     await site.start()
     port = runner.addresses[0][1] if runner.addresses else settings.engine_port
     await engine.start()
+
     def on_content(new, problems) -> None:
         if engine.loop and not engine.loop.is_closed():
             engine.loop.call_soon_threadsafe(engine.content_changed, problems)

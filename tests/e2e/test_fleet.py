@@ -94,7 +94,9 @@ async def converse(slot, lines: list[str]) -> list:
     return results
 
 
-def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
+def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers, caplog):
+    caplog.set_level("DEBUG")
+
     async def scenario():
         urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
         options = FleetOptions(engine=EngineSettings(greet_on_arrival=False))
@@ -130,6 +132,9 @@ def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers):
     by_robot = {f["robot"]: f for f in figures}
     assert {f["check_ins"] for f in figures} == {1} and all(f["conversations"] == 1 for f in figures)
     assert by_robot["noord"]["location"] == "Servicepunt Noord"
+    # the fleet's log (every engine's) has no visitor's name
+    logged = caplog.text
+    assert logged and not any(name in logged for name in ("Emily", "Clarke", "Mehmet", "Katarzyna", "Nowak"))
     # the status page and /metrics show the same figures, and nothing of any visitor
     page, api, metrics = status
     assert {r["robot"]: r["check_ins"] for r in api["robots"]} == {"stadhuis": 1, "werkacademie": 1, "noord": 1}

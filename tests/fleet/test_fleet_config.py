@@ -88,3 +88,11 @@ def test_elvie_check_reports_the_fleet_file(tmp_path):
     run = subprocess.run([sys.executable, "-m", "robot.cli", "check"], capture_output=True, text=True, env=env,
                          cwd=ROOT, timeout=120)
     assert run.returncode == 0 and "Fleet OK: 2 robot(s)" in run.stdout, run.stdout + run.stderr
+
+
+def test_elvie_fleet_refuses_a_broken_fleet_file_before_starting_anything(tmp_path):
+    path = write(tmp_path, GOOD.replace("language: en", "language: english"))
+    run = subprocess.run([sys.executable, "-m", "robot.cli", "fleet", "--fleet", str(path)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 2
+    assert f"{path}:12: robot 'noord': language 'english'" in run.stderr and "nothing was started" in run.stderr
