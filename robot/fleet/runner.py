@@ -102,7 +102,8 @@ class RobotSlot:
             except Exception as exc:  # noqa: BLE001 - this robot waits and tries again; others run on
                 log.warning("robot %s: engine did not start (%s); trying again in %.0f s", self.entry.id,
                             type(exc).__name__, backoff)
-                self.figures.error()
+                if backoff == options.first_backoff_s:  # one error per outage, not one per attempt
+                    self.figures.error()
                 self.figures.state = "restarting"
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, options.max_backoff_s)
@@ -130,10 +131,15 @@ class RobotSlot:
         ear = await asyncio.to_thread(runner.make_ear, self)
         self._crash_reason = None
         stack = replace(runner.stack, robot=self.robot_url, simulator_ui=None)
-        self.running = await start_engine(settings, stack, engine_settings, ear=ear,
-                                          robot_attempts=runner.options.robot_attempts, content=runner.content,
-                                          robot_password=os.environ.get(self.entry.password_env),
-                                          on_dialogue_down=runner.on_dialogue_down)
+        try:
+            self.running = await start_engine(settings, stack, engine_settings, ear=ear,
+                                              robot_attempts=runner.options.robot_attempts, content=runner.content,
+                                              robot_password=os.environ.get(self.entry.password_env),
+                                              on_dialogue_down=runner.on_dialogue_down)
+        except BaseException:
+            if ear is not None:  # the engine may not have taken it over (closing twice is harmless)
+                ear.close()
+            raise
         engine = self.running.engine
         engine.turn_listeners.append(lambda result: self.figures.record(result, engine.conversation.id))
         self.figures.running = True
