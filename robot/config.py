@@ -74,7 +74,7 @@ class StackSettings:
     replicas: int = 1
     tracker_store_url: str | None = None  # postgresql://user@host:port/db; None: a throwaway PostgreSQL
     lock_store_url: str | None = None  # redis://host:port/db; None: a throwaway redis-server
-    lock_lifetime_s: int = 15  # Rasa's TICKET_LOCK_LIFETIME in the replicated setup
+    lock_lifetime_s: int = 8  # Rasa's TICKET_LOCK_LIFETIME in the replicated setup (see robot/replicated.py)
     control_token: str = field(default_factory=lambda: local_secret("control_token"))
     rasa_token: str = field(default_factory=lambda: local_secret("rasa_token"))
     qmatic_admin_token: str = field(default_factory=lambda: local_secret("qmatic_admin_token"))
@@ -186,6 +186,7 @@ def load_settings(path: Path | None = None, **overrides) -> StackSettings:
 def _check_replicated(settings: StackSettings, path: Path) -> None:
     if settings.replicas < 1:
         raise ConfigError(f"{path}: 'replicas' must be 1 (one stack) or more (replicated), not {settings.replicas}")
-    if settings.replicas > 1 and settings.lock_lifetime_s <= 10:
-        raise ConfigError(f"{path}: 'lock_lifetime_s' must be above the engine's 10 s turn timeout, "
-                          f"not {settings.lock_lifetime_s}")
+    if settings.replicas > 1 and not 6 <= settings.lock_lifetime_s < 10:
+        raise ConfigError(f"{path}: 'lock_lifetime_s' must be at least 6 s (a turn with a slow Qmatic must keep its "
+                          f"lock) and below the engine's 10 s turn timeout (a visitor's repeat after a Rasa replica "
+                          f"died must not time out), not {settings.lock_lifetime_s}; see docs/deployment.md")

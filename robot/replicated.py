@@ -9,12 +9,15 @@ lock in Rasa's `RedisLockStore`, so any replica can carry any conversation on: w
 sends the next turn to another (a refused connection is retried there; health checks take the dead one
 out), which reads the conversation from PostgreSQL. Turns are spread round-robin over the replicas.
 
-TICKET_LOCK_LIFETIME: Rasa holds a conversation's lock while it handles a turn. Here it is
-LOCK_LIFETIME_S (15 s), not Rasa's 60 s: every Qmatic call in a turn is bounded (reads 2.5 s with retries,
-a check-in 1.8 s + ~1 s to learn the outcome of a timed-out one, dialogue/actions/qmatic_calls.py) and
-the engine gives up on a turn after 10 s (robot/engine/dialogue_client.py), so a live turn never outlasts
-the lock; and a replica that dies holding a lock blocks that one conversation for at most 15 s, not a
-minute. Set `lock_lifetime_s` to change it (it must stay above the engine's turn timeout).
+TICKET_LOCK_LIFETIME: Rasa holds a conversation's lock (a ticket in Redis) while it handles a turn; a replica
+that dies holding one leaves it until it expires, and the conversation's next turn waits for that. Here the
+lifetime is `lock_lifetime_s` (8 s), not Rasa's 60 s, chosen between two bounds (robot/config.py checks them):
+- above the longest a live turn holds the lock: every Qmatic call a turn makes is bounded (reads 2.5 s with
+  retries, a check-in 1.8 s + ~1 s to learn the outcome of a timed-out one, dialogue/actions/qmatic_calls.py),
+  so with a slow Qmatic a turn still ends within ~5 s and keeps its lock (no second turn of the same
+  conversation runs beside it: no double check-in);
+- below the engine's 10 s turn timeout (robot/engine/dialogue_client.py): the visitor's repeat after a
+  replica died inside their turn waits out the dead lock and is answered, instead of timing out as well.
 """
 from __future__ import annotations
 
@@ -38,7 +41,6 @@ from .supervisor import ChildSpec, Supervisor, free_port
 
 log = logging.getLogger(__name__)
 
-LOCK_LIFETIME_S = 15
 BASE_ENDPOINTS = REPO_ROOT / "dialogue" / "endpoints.yml"
 TRACKER_PASSWORD_ENV = "ELVIE_TRACKER_STORE_PASSWORD"
 LOCK_PASSWORD_ENV = "ELVIE_LOCK_STORE_PASSWORD"

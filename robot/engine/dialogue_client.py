@@ -6,6 +6,7 @@ the engine then apologises and restarts Rasa, it never crashes.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ class RasaClient:
                 if response.content_type == "application/json":
                     return await response.json()
                 return await response.text()
-        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+        except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError, ValueError) as exc:
             raise DialogueUnavailable(f"Rasa is not reachable at {self.url}: {type(exc).__name__}") from None
 
     async def healthy(self) -> bool:
