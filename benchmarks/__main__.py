@@ -26,7 +26,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # which keeps `make bench` under 20 minutes on 2 cores; the durations they report (cross-validation
 # seconds, Vosk decode times) are therefore marked as measured under that load.
 TIMED = ("startup", "text_turns", "qmatic_checkin", "speech")
-CONCURRENT = ("nlu", "vosk_bias", "soak", "faq", "spoken_understanding")
+CONCURRENT = ("nlu", "vosk_bias", "soak", "faq", "spoken_understanding", "acoustics")
 MODULES = TIMED + CONCURRENT
 
 
