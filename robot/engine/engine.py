@@ -287,7 +287,9 @@ class Engine:
             if wait is not None and kind in ("say", "touch", "audio"):
                 done, _ = await asyncio.wait({answer}, timeout=wait)
                 if not done:
-                    await self._perform([self._local_message(content, "utter_one_moment", lang)], result)
+                    meanwhile = self._local_message(content, "utter_one_moment", lang)
+                    await self._perform([meanwhile], result, answer=False)
+                    result.meanwhile.append(meanwhile.text)
                     self.tablet.update(indicator="thinking")
                     await self._body_call("eyes", "thinking")
             return await answer
@@ -378,15 +380,17 @@ class Engine:
         return BotMessage(text=rendered.text, lang=rendered.lang, response=key, gesture=rendered.gesture,
                           screen=rendered.screen, data=rendered.data)
 
-    async def _perform(self, messages: list[BotMessage], result: TurnResult) -> None:
-        """Show and say each message: tablet first (subtitles), then speech with the gesture."""
+    async def _perform(self, messages: list[BotMessage], result: TurnResult, answer: bool = True) -> None:
+        """Show and say each message: tablet first (subtitles), then speech with the gesture (`answer`:
+        recorded as the turn's answer, not something said while waiting for it)."""
         first_word = None
         for message in messages:
             screen = message.screen or self.tablet.view.screen
             self.tablet.update(screen=screen, lang=message.lang, subtitle=message.text, data=dict(message.data),
                                indicator="speaking")
-            result.screen = screen
-            result.responses.append(message.response or "")
+            if answer:
+                result.screen = screen
+                result.responses.append(message.response or "")
             if self._interrupted:
                 continue
             self._speaking = True
@@ -401,7 +405,7 @@ class Engine:
                         (first_word - self._speech_ended) * 1000, 1)
             spoken = await self._body_call("speak", message.text, message.lang, message.gesture)
             self._speaking = False
-            if spoken is not False:
+            if spoken is not False and answer:
                 result.say.append(message.text)
                 if message.gesture:
                     result.gestures.append(message.gesture)
