@@ -76,7 +76,9 @@ class UnderstandingSettings:
     name_clear_score: float = -4.6  # ... and a name this far ahead of every other person (the dialogue
     name_clear_margin: float = 1.0  # still confirms the appointment before checking in)
     names_verified: int = 3  # today's names nearest to the transcript, scored against the audio
-    too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
+    # Voiced audio quieter than this: "I can't hear you". A visitor standing back in the hall (speech peaking
+    # at -30 dBFS, benchmarks/acoustics.py) is voiced at -49 to -45 dBFS: -48 turned a quarter of them away.
+    too_quiet_dbfs: float = -54.0
     min_transcript_logprob: float = -1.4  # a transcript this unsure (and short) is not words
     max_no_speech_prob: float = 0.6
     # A transcript less sure than this: transcribe the other language too (~100 ms). Whisper base writes
