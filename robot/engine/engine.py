@@ -383,7 +383,6 @@ class Engine:
     async def _perform(self, messages: list[BotMessage], result: TurnResult, answer: bool = True) -> None:
         """Show and say each message: tablet first (subtitles), then speech with the gesture (`answer`:
         recorded as the turn's answer, not something said while waiting for it)."""
-        first_word = None
         for message in messages:
             screen = message.screen or self.tablet.view.screen
             self.tablet.update(screen=screen, lang=message.lang, subtitle=message.text, data=dict(message.data),
@@ -397,7 +396,7 @@ class Engine:
             if self.ear:
                 self.ear.mute()
             await self._body_call("eyes", "speaking")
-            if first_word is None and "first_word" not in result.timings_ms:  # ("one moment" may have been first)
+            if "first_word" not in result.timings_ms:  # (once per turn: "one moment" may have been first)
                 first_word = time.monotonic()
                 result.timings_ms["first_word"] = round((first_word - self._turn_started) * 1000, 1)
                 if self._speech_ended is not None:

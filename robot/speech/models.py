@@ -157,9 +157,10 @@ def prepare_smart_turn(root: Path | None = None, wheel: Path | None = None) -> P
                 data = archive.read(SMART_TURN_MEMBER)
         except (zipfile.BadZipFile, KeyError) as exc:
             raise ModelError(f"{wheel} does not hold {SMART_TURN_MEMBER} ({exc})") from None
-        if len(data) != SMART_TURN_SIZE or hashlib.sha256(data).hexdigest() != SMART_TURN_SHA256:
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) != SMART_TURN_SIZE or digest != SMART_TURN_SHA256:
             raise ModelError(f"the end-of-turn model in {wheel.name} does not match (size {len(data)}, sha256 "
-                             f"{hashlib.sha256(data).hexdigest()[:12]}…); not installing it")
+                             f"{digest[:12]}…); not installing it")
         temp = Path(tmp) / path.name
         temp.write_bytes(data)
         temp.replace(path)

@@ -21,10 +21,10 @@ from typing import Callable
 import numpy as np
 
 from .audio import to_float
+from .end_of_turn import EndOfTurn
 from .models import ModelError, check_vosk, installed_vosk_languages
 from .types import Expectation, NotHeard, Recognised, SpeechEnded, SpeechError, SpeechEvent, SpeechStarted, Utterance
 from .understanding import Understanding, UnderstandingSettings
-from .end_of_turn import EndOfTurn
 from .vad import EndpointSettings, Endpointer, SileroVad
 
 log = logging.getLogger(__name__)

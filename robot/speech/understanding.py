@@ -385,10 +385,11 @@ class Understanding:
 def _names_pointed_at(transcript: str, names: tuple[str, ...], limit: int, floor: float = 55.0) -> list[str]:
     """The few of today's names nearest to what the transcript says: the whole name in words, or any of
     its words (four letters or more) in sound ("Lomak" ~ "Nowak", "Mefouzid" ~ "Bouzid")."""
-    said = [sound_key(word) for word in normalised(transcript).split() if len(word) >= 3]
+    transcript = normalised(transcript)
+    said = [sound_key(word) for word in transcript.split() if len(word) >= 3]
     near: list[tuple[float, str]] = []
     for name in names:
-        similarity = fuzz.token_set_ratio(normalised(transcript), normalised(name))
+        similarity = fuzz.token_set_ratio(transcript, normalised(name))
         for word in normalised(name).split():
             if len(word) >= 4 and said:
                 similarity = max(similarity, max(fuzz.ratio(sound_key(word), key) for key in said))

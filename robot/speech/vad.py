@@ -15,11 +15,11 @@ from .audio import RATE, dbfs
 
 CHUNK = 512  # samples per VAD step at 16 kHz (32 ms)
 PAUSE_CHUNKS = 5  # ~160 ms of non-speech: a pause (fading last sounds are still inside it)
+CONTEXT = 64
 
 
 def _chunks(seconds: float) -> int:
     return max(1, round(seconds * RATE / CHUNK))
-CONTEXT = 64
 
 
 def silero_path() -> Path:
