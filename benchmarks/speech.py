@@ -104,13 +104,18 @@ def mix(clip: bytes, snr_db: float | None, seed: int, lead_s: float = 0.4, tail_
     if snr_db is None:
         noise = np.random.default_rng(seed).normal(0, 2.0, padded.size)  # a quiet mic's hiss
     else:
-        active = speech[np.abs(speech) > 0.05 * np.max(np.abs(speech))]
-        speech_rms = float(np.sqrt(np.mean(active ** 2)))
-        noise = _noise(padded.size / RATE, seed % 3)
-        noise = np.pad(noise, (0, max(0, padded.size - noise.size)))[:padded.size]  # rounding of the length
-        noise_rms = float(np.sqrt(np.mean(noise ** 2))) or 1.0
-        noise = noise * (speech_rms / (10 ** (snr_db / 20)) / noise_rms)
+        noise = at_snr(speech, _noise(padded.size / RATE, seed % 3), snr_db, padded.size)
     return np.clip(padded + noise, -32768, 32767).astype("<i2").tobytes()
+
+
+def at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float, length: int) -> np.ndarray:
+    """`noise`, cut or padded to `length`, scaled to `snr_db` below the speech's active level (the
+    padded clip's silence would make any noise look quieter than it sounds)."""
+    active = speech[np.abs(speech) > 0.05 * np.max(np.abs(speech))]
+    speech_rms = float(np.sqrt(np.mean(active ** 2)))
+    noise = np.pad(noise, (0, max(0, length - noise.size)))[:length]  # rounding of the length
+    noise_rms = float(np.sqrt(np.mean(noise ** 2))) or 1.0
+    return noise * (speech_rms / (10 ** (snr_db / 20)) / noise_rms)
 
 
 def _intent_parser():

@@ -175,6 +175,35 @@ class Nlu:
         return (result.get("intent") or {}).get("name"), {e["entity"]: e["value"] for e in result.get("entities") or []}
 
 
+@dataclass(frozen=True)
+class Heard:
+    """What the pipeline made of one spoken turn, as the dialogue would act on it."""
+
+    utterance: object | None  # the Utterance, when something was recognised
+    intent: str | None  # the phrase's intent, or the NLU's on the transcript
+    name: str | None  # the person's name understood (in the name state: the words said)
+    text: str  # what was heard ("<reason>" when nothing)
+    not_heard: str | None  # NotHeard's reason
+    ms: float  # recognition time
+
+
+def hear(pipeline, nlu: Nlu, turn: Turn, audio: bytes) -> Heard:
+    """One clip through the pipeline (its expectation and language already set)."""
+    from robot.speech.types import NotHeard, Recognised
+
+    t0 = time.monotonic()
+    events = pipeline.recognise_pcm(audio, trailing_silence_s=0.0)
+    ms = (time.monotonic() - t0) * 1000
+    heard = next((e for e in events if isinstance(e, (Recognised, NotHeard))), None)
+    if isinstance(heard, Recognised):
+        u = heard.utterance
+        intent, entities = (u.intent, dict(u.entities)) if u.intent else nlu.parse(u.text)
+        name = entities.get("person_name") or (u.text if turn.state == "name" else None)
+        return Heard(u, intent, name, u.text, None, ms)
+    reason = heard.reason if isinstance(heard, NotHeard) else "nothing"
+    return Heard(None, None, None, f"<{reason}>", reason, ms)
+
+
 def _code_ok(code: str, text: str) -> bool:
     from integrations.qmatic.matching import match_reference
 
@@ -192,7 +221,6 @@ def run(quick: bool = False, dev: bool = False) -> dict:
     from robot.language import LanguageDetector
     from robot.language_policy import ConversationLanguage, carries_language, spoken_evidence, typed_evidence
     from robot.speech.pipeline import SpeechPipeline
-    from robot.speech.types import NotHeard, Recognised
 
     started = time.monotonic()
     pipeline = SpeechPipeline(lambda event: None)
@@ -223,26 +251,16 @@ def run(quick: bool = False, dev: bool = False) -> dict:
                 pipeline.set_expectation(build(turn.state, details, conv_lang, LANGUAGES))
                 pipeline.set_language(conv_lang)
                 audio = mix(_clip(turn.text, lang, turn.voice), condition, seed=index)
-                t0 = time.monotonic()
-                events = pipeline.recognise_pcm(audio, trailing_silence_s=0.0)
-                elapsed_ms = (time.monotonic() - t0) * 1000
-                heard = next((e for e in events if isinstance(e, (Recognised, NotHeard))), None)
-                got, got_name, heard_text, not_heard = None, None, "", None
-                if isinstance(heard, Recognised):
+                heard = hear(pipeline, nlu, turn, audio)
+                got, got_name, heard_text, not_heard = heard.intent, heard.name, heard.text, heard.not_heard
+                elapsed_ms = heard.ms
+                if heard.utterance is not None:
                     u = heard.utterance
-                    heard_text = u.text
-                    if u.intent:
-                        got, entities = u.intent, dict(u.entities)
-                    else:
-                        got, entities = nlu.parse(u.text)
-                    got_name = entities.get("person_name") or (u.text if turn.state == "name" else None)
                     votes = getattr(u, "language_votes", None)
                     if votes is None:  # a pipeline without language evidence: the old rule (its language)
                         spoken_language.current = u.lang
                     elif carries_language(turn.state, u.intent, u.text):
                         spoken_language.observe(spoken_evidence(votes, u.lang, u.text))
-                elif isinstance(heard, NotHeard):
-                    not_heard, heard_text = heard.reason, f"<{heard.reason}>"
                 got = ROUTED.get((turn.state, got), got)
                 answer_lang = spoken_language.answer_language
                 # typed, in the same conversation

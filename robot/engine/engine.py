@@ -46,6 +46,9 @@ class EngineSettings:
     goodbye_screen_s: float = 5.0  # the goodbye screen stays this long before a fresh start
     unmute_tail_s: float = 0.3  # keep recognition muted this long after Elvie stops speaking
     greet_on_arrival: bool = True
+    # A visitor's turn whose answer takes longer than this (a slow Qmatic lookup, mostly): Elvie says and
+    # shows "one moment, I'm looking it up" (utter_one_moment), once per turn. None: never.
+    one_moment_after_s: float | None = 0.7
     idle_reset_s: float | None = None  # None: from locales/handover.yml
     # In a fleet (robot/fleet): conversation ids start with the robot's id, and every turn tells the
     # shared dialogue which robot and Qmatic branch it comes from. None: the single robot.
@@ -248,7 +251,8 @@ class Engine:
             if conv.lang_in_dialogue != lang:
                 await self.dialogue.set_slot(conv.id, "language", lang)
                 conv.lang_in_dialogue = lang
-            replies = await self.dialogue.send(conv.id, message, {**metadata, **self._fleet_metadata()})
+            replies = await self._answer_in_time(conv.id, message, {**metadata, **self._fleet_metadata()}, kind,
+                                                 content, lang, result)
         except DialogueUnavailable as exc:
             log.error("dialogue unavailable: %s", exc)
             result.error = "dialogue_unavailable"
@@ -288,6 +292,25 @@ class Engine:
             result.session_ended = True
             self._end_at = time.monotonic() + self.settings.goodbye_screen_s
         return result
+
+    async def _answer_in_time(self, sender: str, message: str, metadata: dict, kind: str, content, lang: str,
+                              result: TurnResult) -> list[dict]:
+        """The dialogue's answer; a visitor waiting longer than `one_moment_after_s` for it hears
+        "one moment" meanwhile (once: the answer follows as soon as it is there)."""
+        answer = asyncio.ensure_future(self.dialogue.send(sender, message, metadata))
+        wait = self.settings.one_moment_after_s
+        try:
+            if wait is not None and kind in ("say", "touch", "audio"):
+                done, _ = await asyncio.wait({answer}, timeout=wait)
+                if not done:
+                    meanwhile = self._local_message(content, "utter_one_moment", lang)
+                    await self._perform([meanwhile], result, answer=False)
+                    result.meanwhile.append(meanwhile.text)
+                    self.tablet.update(indicator="thinking")
+                    await self._body_call("eyes", "thinking")
+            return await answer
+        finally:
+            answer.cancel()  # (a no-op once answered; the turn itself was cancelled otherwise)
 
     async def _parsed_turn(self, sender: str) -> ParsedTurn:
         try:
@@ -373,22 +396,23 @@ class Engine:
         return BotMessage(text=rendered.text, lang=rendered.lang, response=key, gesture=rendered.gesture,
                           screen=rendered.screen, data=rendered.data)
 
-    async def _perform(self, messages: list[BotMessage], result: TurnResult) -> None:
-        """Show and say each message: tablet first (subtitles), then speech with the gesture."""
-        first_word = None
+    async def _perform(self, messages: list[BotMessage], result: TurnResult, answer: bool = True) -> None:
+        """Show and say each message: tablet first (subtitles), then speech with the gesture (`answer`:
+        recorded as the turn's answer, not something said while waiting for it)."""
         for message in messages:
             screen = message.screen or self.tablet.view.screen
             self.tablet.update(screen=screen, lang=message.lang, subtitle=message.text, data=dict(message.data),
                                indicator="speaking")
-            result.screen = screen
-            result.responses.append(message.response or "")
+            if answer:
+                result.screen = screen
+                result.responses.append(message.response or "")
             if self._interrupted:
                 continue
             self._speaking = True
             if self.ear:
                 self.ear.mute()
             await self._body_call("eyes", "speaking")
-            if first_word is None:
+            if "first_word" not in result.timings_ms:  # (once per turn: "one moment" may have been first)
                 first_word = time.monotonic()
                 result.timings_ms["first_word"] = round((first_word - self._turn_started) * 1000, 1)
                 if self._speech_ended is not None:
@@ -396,7 +420,7 @@ class Engine:
                         (first_word - self._speech_ended) * 1000, 1)
             spoken = await self._body_call("speak", message.text, message.lang, message.gesture)
             self._speaking = False
-            if spoken is not False:
+            if spoken is not False and answer:
                 result.say.append(message.text)
                 if message.gesture:
                     result.gestures.append(message.gesture)

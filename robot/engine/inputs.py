@@ -63,6 +63,9 @@ class TurnResult:
     heard: str | None = None
     session_ended: bool = False
     error: str | None = None
+    # What Elvie said while the answer was slow in coming ("one moment, I'm looking it up"): apart from
+    # `say`/`responses`, which are the answer itself, since whether it is needed depends on timing.
+    meanwhile: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from .recognition import RecognitionPool
 
 log = logging.getLogger(__name__)
 
-ONE_MOMENT = "utter_one_moment"
+ONE_MOMENT = "utter_still_thinking"
 
 
 @dataclass(frozen=True)

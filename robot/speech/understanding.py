@@ -76,7 +76,9 @@ class UnderstandingSettings:
     name_clear_score: float = -4.6  # ... and a name this far ahead of every other person (the dialogue
     name_clear_margin: float = 1.0  # still confirms the appointment before checking in)
     names_verified: int = 3  # today's names nearest to the transcript, scored against the audio
-    too_quiet_dbfs: float = -48.0  # voiced audio quieter than this: "I can't hear you"
+    # Voiced audio quieter than this: "I can't hear you". A visitor standing back in the hall (speech peaking
+    # at -30 dBFS, benchmarks/acoustics.py) is voiced at -49 to -45 dBFS: -48 turned a quarter of them away.
+    too_quiet_dbfs: float = -54.0
     min_transcript_logprob: float = -1.4  # a transcript this unsure (and short) is not words
     max_no_speech_prob: float = 0.6
     # A transcript less sure than this: transcribe the other language too (~100 ms). Whisper base writes
@@ -383,10 +385,11 @@ class Understanding:
 def _names_pointed_at(transcript: str, names: tuple[str, ...], limit: int, floor: float = 55.0) -> list[str]:
     """The few of today's names nearest to what the transcript says: the whole name in words, or any of
     its words (four letters or more) in sound ("Lomak" ~ "Nowak", "Mefouzid" ~ "Bouzid")."""
-    said = [sound_key(word) for word in normalised(transcript).split() if len(word) >= 3]
+    transcript = normalised(transcript)
+    said = [sound_key(word) for word in transcript.split() if len(word) >= 3]
     near: list[tuple[float, str]] = []
     for name in names:
-        similarity = fuzz.token_set_ratio(normalised(transcript), normalised(name))
+        similarity = fuzz.token_set_ratio(transcript, normalised(name))
         for word in normalised(name).split():
             if len(word) >= 4 and said:
                 similarity = max(similarity, max(fuzz.ratio(sound_key(word), key) for key in said))

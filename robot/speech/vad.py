@@ -18,6 +18,10 @@ PAUSE_CHUNKS = 5  # ~160 ms of non-speech: a pause (fading last sounds are still
 CONTEXT = 64
 
 
+def _chunks(seconds: float) -> int:
+    return max(1, round(seconds * RATE / CHUNK))
+
+
 def silero_path() -> Path:
     import faster_whisper
 
@@ -59,7 +63,14 @@ class EndpointSettings:
     threshold: float = 0.5  # speech probability that starts/continues speech
     end_threshold: float = 0.35  # below this a chunk counts as silence
     min_speech_s: float = 0.15  # shorter bursts (a cough, a click) are ignored
-    end_silence_s: float = 0.5  # this much silence ends the utterance
+    end_silence_s: float = 0.5  # this much silence ends the utterance (without an end-of-turn model)
+    # With the end-of-turn model (end_of_turn.py): after `short_silence_s` it is asked whether the turn
+    # is complete; "complete" (probability >= `complete_threshold`) ends it there, "incomplete" (someone
+    # reading out a code, spelling, hesitating) waits up to `max_silence_s`. It is asked again at
+    # `end_silence_s`, with more of the pause to go on.
+    short_silence_s: float = 0.2
+    complete_threshold: float = 0.5
+    max_silence_s: float = 1.2
     max_utterance_s: float = 12.0  # nobody speaks longer to a receptionist; cut there
     pre_roll_s: float = 0.3  # audio kept from before the detected start
 
@@ -78,9 +89,13 @@ class Segment:
 class Endpointer:
     """Feed float32 16 kHz audio; get Segments back when utterances end."""
 
-    def __init__(self, vad: SileroVad, settings: EndpointSettings = EndpointSettings()):
+    def __init__(self, vad: SileroVad, settings: EndpointSettings = EndpointSettings(), end_of_turn=None):
         self.vad = vad
         self.settings = settings
+        self.end_of_turn = end_of_turn  # EndOfTurn, or None: turns end on `end_silence_s` of silence
+        # Set while Elvie waits for something read out in groups (a booking code): smart-turn takes a
+        # pause between groups for the end (measured: 62 % of them), so only `max_silence_s` ends it.
+        self.patient = False
         self.on_pause = None  # callable(audio so far, voiced chunk count)
         self.reset()
 
@@ -97,6 +112,7 @@ class Endpointer:
         self._voiced: list[np.ndarray] = []
         self._silence = 0
         self._run = 0  # consecutive voiced chunks before start
+        self._complete = False  # the end-of-turn model's view at the last question in this pause
 
     @property
     def in_speech(self) -> bool:
@@ -137,9 +153,24 @@ class Endpointer:
                 if self._silence == PAUSE_CHUNKS and self.on_pause is not None:
                     self.on_pause(np.concatenate(self._speech), len(self._voiced))
             length = sum(part.size for part in self._speech) / RATE
-            if self._silence * CHUNK / RATE >= s.end_silence_s or length >= s.max_utterance_s:
+            if self._turn_over() or length >= s.max_utterance_s:
                 done.append(self._finish(cut=length >= s.max_utterance_s))
         return started, done
+
+    def _turn_over(self) -> bool:
+        """Has the silence so far ended the turn?"""
+        s = self.settings
+        silence = self._silence * CHUNK / RATE
+        if self._silence == 0:
+            self._complete = False
+            return False
+        if self.patient:
+            return silence >= s.max_silence_s
+        if self.end_of_turn is None:
+            return silence >= s.end_silence_s
+        if self._silence in (_chunks(s.short_silence_s), _chunks(s.end_silence_s)):
+            self._complete = self.end_of_turn.complete(np.concatenate(self._speech)) >= s.complete_threshold
+        return (self._complete and silence >= s.short_silence_s) or silence >= s.max_silence_s
 
     def _finish(self, cut: bool) -> Segment:
         audio = np.concatenate(self._speech)
@@ -147,6 +178,7 @@ class Endpointer:
         segment = Segment(audio=audio, speech_s=voiced.size / RATE, level_dbfs=dbfs(voiced), cut=cut,
                           voiced_parts=len(self._voiced))
         self._active, self._speech, self._voiced, self._silence, self._run = False, [], [], 0, 0
+        self._complete = False
         self._pre = np.zeros(0, dtype=np.float32)
         return segment
 

@@ -39,6 +39,7 @@ def test_qmatic_faults_get_an_apology_within_3_seconds(stack, fault):
             elapsed = time.monotonic() - started
             await elvie.qmatic_admin("DELETE", "faults")
             assert result.responses == ["utter_qmatic_unavailable"], result
+            assert len(result.meanwhile) <= 1  # a lookup that takes long (retries, a timeout): "one moment" first
             assert result.handover and "receptie" in result.say[0]
             assert result.timings_ms["first_word"] < 3000 and elapsed < 4.0
             assert result.error is None
@@ -53,6 +54,25 @@ def test_slow_qmatic_still_works(stack):
             await elvie.say("ik heb een afspraak")
             result = await elvie.say("Fatima el Amrani")
             assert result.screen == "confirm_appointment"
+    run(stack, scenario)
+
+
+@pytest.mark.parametrize("ms, one_moment", [(900, True), (150, False)])  # (Qmatic times out at 1 s)
+def test_a_slow_check_in_gets_one_moment_once_and_then_the_ticket(stack, ms, one_moment):
+    async def scenario():
+        async with LocalElvie(stack["settings"]) as elvie:
+            await elvie.seed_qmatic(FIXTURE)
+            await elvie.say("ik heb een afspraak")
+            await elvie.say("Fatima el Amrani")
+            await elvie.say("ja")  # the appointment; then two documents
+            await elvie.say("ja")
+            await elvie.qmatic_admin("POST", "faults", {"endpoint": "*", "kind": "latency", "ms": ms})
+            result = await elvie.say("ja")  # the check-in itself is always a call to Qmatic
+            await elvie.qmatic_admin("DELETE", "faults")
+            assert result.ticket, (result.responses, result.say, result.qmatic)
+            assert result.meanwhile == (["Een moment, ik zoek het voor u op."] if one_moment else [])
+            if one_moment:
+                assert result.timings_ms["first_word"] < result.timings_ms["dialogue"]  # before the answer was there
     run(stack, scenario)
 
 

@@ -75,3 +75,22 @@ def test_the_packaged_tokenizer_is_repaired(tmp_path):
     data["model"]["merges"] = [m for m in data["model"]["merges"] if m not in ("Ġ t", ["Ġ", "t"])]
     broken.write_text(json.dumps(data), encoding="utf-8")
     assert repair_tokenizer(broken) and not repair_tokenizer(broken)
+
+
+def test_the_end_of_turn_model_is_taken_from_the_wheel_only_if_it_matches(tmp_path):
+    from robot.speech.models import SMART_TURN_MEMBER, check_smart_turn, prepare_smart_turn, smart_turn_path
+
+    installed = prepare_smart_turn()  # set-up put it there; a second run leaves it alone
+    assert installed.stat().st_size == 8_679_182 and check_smart_turn() == installed
+    forged = tmp_path / "pipecat_ai-1.14.0-py3-none-any.whl"
+    with zipfile.ZipFile(forged, "w") as wheel:
+        wheel.writestr(SMART_TURN_MEMBER, b"not the model")
+    with pytest.raises(ModelError, match="does not match"):
+        prepare_smart_turn(tmp_path, wheel=forged)
+    assert not smart_turn_path(tmp_path).exists()
+    with zipfile.ZipFile(forged, "w") as wheel:
+        wheel.writestr(SMART_TURN_MEMBER, installed.read_bytes())
+    assert prepare_smart_turn(tmp_path, wheel=forged) == smart_turn_path(tmp_path)  # the real bytes pass
+    smart_turn_path(tmp_path).write_bytes(b"truncated")
+    with pytest.raises(ModelError, match="is broken"):
+        check_smart_turn(tmp_path)

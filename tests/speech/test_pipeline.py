@@ -118,7 +118,7 @@ def test_a_quick_yes_while_her_voice_dies_away_is_heard(pipeline):
     with listening_for_yes(pipeline) as heard:
         pipeline.mute()
         pipeline.unmute(tail_s=0.3)
-        speech = clip("ja", "nl", lead_s=0.0, tail_s=1.0)
+        speech = clip("ja", "nl", lead_s=0.0, tail_s=2.0)  # the microphone goes on after the word
         samples = np.frombuffer(speech, dtype="<i2")
         split = int(np.argmax(np.abs(samples) > 600)) + int(0.1 * 16000)  # its first 100 ms in the tail
         pipeline.feed(speech[:split * 2])
