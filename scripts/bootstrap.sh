@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Elvie needs, idempotently:
-#   1. Debian packages (espeak-ng, chromium, chromium-driver, sox): installed when run as root,
+#   1. Debian packages (espeak-ng, chromium, chromium-driver, sox; haproxy, redis-server and
+#      postgresql-15 for the replicated fleet): installed when run as root,
 #      otherwise the exact command is printed.
 #   2. Python 3.10 (PATH first, then ~/.pyenv/versions/3.10.*), a virtualenv in .venv/, and every
 #      Python package pinned with hashes in requirements.lock (installed by uv), then this project.
@@ -18,7 +19,7 @@ say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- Debian packages
-DEBIAN_PACKAGES=(espeak-ng chromium chromium-driver sox)
+DEBIAN_PACKAGES=(espeak-ng chromium chromium-driver sox haproxy redis-server postgresql-15)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do

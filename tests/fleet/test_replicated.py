@@ -27,7 +27,8 @@ NEEDED = ("haproxy", "initdb", "postgres", "redis-server")
 def replicated():
     missing = [name for name in NEEDED if not shutil.which(name)]
     if missing:
-        pytest.skip(f"the replicated set-up needs {', '.join(missing)} (Debian: haproxy, postgresql, redis-server)")
+        pytest.fail(f"the replicated set-up needs {', '.join(missing)}: `make setup` installs them as root "
+                    "(Debian: haproxy, postgresql-15, redis-server)")
     from robot.stack import bring_up
 
     clock = os.environ.get("ELVIE_CLOCK")
