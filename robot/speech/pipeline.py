@@ -25,9 +25,14 @@ from .end_of_turn import EndOfTurn
 from .models import ModelError, check_vosk, installed_vosk_languages
 from .types import Expectation, NotHeard, Recognised, SpeechEnded, SpeechError, SpeechEvent, SpeechStarted, Utterance
 from .understanding import Understanding, UnderstandingSettings
+from .unfinished import sounds_unfinished
 from .vad import EndpointSettings, Endpointer, SileroVad
 
 log = logging.getLogger(__name__)
+# States whose answers are read out or spelled in groups ("Q M, 7 3, 0 3"; "de V van Victor"): only
+# the longer silence ends a turn there. Whisper base does not write spelling as spelling ("N van Nico"
+# -> "En Maniko"), so the transcript cannot tell (acoustic benchmark: spelled names were all cut).
+PATIENT_STATES = frozenset({"booking_code", "name"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class SpeechPipeline:
         self._encoder = self._new_encoder()
         self._encoder_closed = False
         self._early: tuple[int, object] | None = None  # (voiced chunks when started, future Encoded)
+        self._held: tuple[int, SpeechEvent] | None = None  # (voiced chunks, result) of a segment taken back
         self.endpointer.on_pause = self._encode_early
         self.expectation: Expectation | None = None
         self.language: str | None = None
@@ -101,9 +107,10 @@ class SpeechPipeline:
         self._early = (voiced_chunks, self._encoder.submit(self.recogniser.encode, audio))
 
     def _start_listening(self) -> None:
-        """A fresh endpointer, and no encoding of what it heard before."""
+        """A fresh endpointer, and no encoding or result of what it heard before."""
         self.endpointer.reset()
         self._forget_early()
+        self._held = None
 
     def _forget_early(self) -> None:
         early, self._early = self._early, None
@@ -115,7 +122,7 @@ class SpeechPipeline:
         self._encoder.shutdown(wait=False)
         self._encoder_closed = True
         try:
-            self._queue.put_nowait((None, None, False))
+            self._queue.put_nowait((None, None, False, 0.0))
         except queue.Full:
             pass
         if self._thread is not None:
@@ -127,7 +134,7 @@ class SpeechPipeline:
             return
         in_tail = time.monotonic() < self._muted_until  # heard as pre-roll only (see Endpointer.feed)
         try:
-            self._queue.put_nowait((self._generation, pcm, in_tail))
+            self._queue.put_nowait((self._generation, pcm, in_tail, time.monotonic()))
         except queue.Full:
             log.warning("speech queue full; dropping audio")
 
@@ -158,7 +165,7 @@ class SpeechPipeline:
 
     def set_expectation(self, expectation: Expectation | None) -> None:
         self.expectation = expectation
-        self.endpointer.patient = expectation is not None and expectation.kind == "booking_code"
+        self.endpointer.patient = expectation is not None and expectation.kind in PATIENT_STATES
 
     def set_language(self, lang: str | None) -> None:
         self.language = lang
@@ -169,7 +176,7 @@ class SpeechPipeline:
         self._reset_endpointer = False
         while not self._stop.is_set():
             try:
-                item_generation, pcm, in_tail = self._queue.get(timeout=0.2)
+                item_generation, pcm, in_tail, arrived = self._queue.get(timeout=0.2)
             except queue.Empty:
                 continue
             if pcm is None:
@@ -181,7 +188,7 @@ class SpeechPipeline:
                 if item_generation != self._generation:
                     continue
             try:
-                for event in self.process(pcm, may_start=not in_tail):
+                for event in self.process(pcm, may_start=not in_tail, arrived=arrived):
                     self.on_event(event)
             except ModelError as exc:
                 self.on_event(SpeechError(str(exc)))
@@ -189,19 +196,46 @@ class SpeechPipeline:
                 log.exception("speech processing failed")
                 self.on_event(SpeechError(f"{type(exc).__name__}: {exc}"))
 
-    def process(self, pcm: bytes, may_start: bool = True) -> list[SpeechEvent]:
-        """Endpoint and understand; returns events (used by the thread and by recognise_pcm)."""
+    def process(self, pcm: bytes, may_start: bool = True, arrived: float | None = None) -> list[SpeechEvent]:
+        """Endpoint and understand; returns events (used by the thread and by recognise_pcm).
+        `arrived`: when the audio's last sample came in (now, by default)."""
+        arrived = time.monotonic() if arrived is None else arrived
         events: list[SpeechEvent] = []
-        started, segments = self.endpointer.feed(to_float(pcm), may_start)
-        if started:
-            events.append(SpeechStarted())
-        for segment in segments:
-            ended = time.monotonic()
-            events.append(SpeechEnded(ended, segment.speech_s))
-            events.append(self._understand(segment, ended))
-        return events
+        audio = to_float(pcm)
+        while True:
+            started, segment = self.endpointer.read(audio, may_start)
+            audio = audio[:0]
+            if started:
+                events.append(SpeechStarted())
+            if segment is None:
+                return events
+            events += self._turn_end(segment, arrived - segment.unread_s - segment.trailing_silence_s)
 
-    def _understand(self, segment, ended: float) -> SpeechEvent:
+    def _turn_end(self, segment, voice_ended: float) -> list[SpeechEvent]:
+        """Understand a finished segment; one that sounds unfinished ("ik heb, uh") is taken back, and
+        the turn goes on if the visitor does within the longer silence (robot/speech/unfinished.py)."""
+        ended = time.monotonic()
+        result = self._understand(segment, ended, voice_ended)
+        if self._sounds_unfinished(result, segment):
+            self.endpointer.resume(segment)
+            self._held = (segment.voiced_parts, result)
+            return []
+        return [SpeechEnded(ended, segment.speech_s, voice_ended), result]
+
+    def _sounds_unfinished(self, result: SpeechEvent, segment) -> bool:
+        if segment.cut or self.endpointer.patient:
+            return False
+        if segment.trailing_silence_s >= self.settings.endpoint.max_silence_s - 1e-6:
+            return False  # it has had the longer silence already
+        if isinstance(result, NotHeard):
+            return result.reason == "no_words"  # a filler alone ("uhm"): the visitor may go on
+        utterance = getattr(result, "utterance", None)
+        return utterance is not None and sounds_unfinished(utterance.transcript, utterance.lang)
+
+    def _understand(self, segment, ended: float, voice_ended: float) -> SpeechEvent:
+        held, self._held = self._held, None
+        if held is not None and held[0] == segment.voiced_parts:  # taken back, and nothing more was said
+            return self._timed(held[1], {}, ended, voice_ended)
         lang = self.language
         early, self._early = self._early, None
         encoded, waited = None, {}
@@ -218,11 +252,17 @@ class SpeechPipeline:
         else:
             result = self.understanding.understand(segment.audio, segment.level_dbfs, self.expectation, lang,
                                                    encoded=encoded)
+        return self._timed(result, waited, ended, voice_ended)
+
+    @staticmethod
+    def _timed(result, waited: dict, ended: float, voice_ended: float) -> SpeechEvent:
         if isinstance(result, NotHeard):
             return result
-        result = Utterance(**{**result.__dict__, "timings": {**waited, **result.timings,
-                                                             "recognition_ms": (time.monotonic() - ended) * 1000}})
-        return Recognised(result, ended)
+        if isinstance(result, Recognised):
+            result = result.utterance
+        timings = {**waited, **result.timings, "end_of_turn_ms": (ended - voice_ended) * 1000,
+                   "recognition_ms": (time.monotonic() - ended) * 1000}
+        return Recognised(Utterance(**{**result.__dict__, "timings": timings}), voice_ended)
 
     def recognise_pcm(self, pcm: bytes, trailing_silence_s: float = 1.0) -> list[SpeechEvent]:
         """The whole buffer through VAD and understanding, synchronously (tests, benchmarks, files)."""
@@ -231,5 +271,6 @@ class SpeechPipeline:
         events = self.process(padded)
         for segment in self.endpointer.flush():  # the buffer ended inside a pause the endpointer still waited on
             ended = time.monotonic()
-            events += [SpeechEnded(ended, segment.speech_s), self._understand(segment, ended)]
+            result = self._understand(segment, ended, ended - segment.trailing_silence_s)
+            events += [SpeechEnded(ended, segment.speech_s, ended - segment.trailing_silence_s), result]
         return events

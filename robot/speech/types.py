@@ -45,6 +45,7 @@ class Utterance:
     # Each source's view of the language ("phrases", "transcript", "words" -> lang or None); the
     # conversation's language is decided from these in robot/language_policy.py.
     language_votes: dict[str, str | None] = field(default_factory=dict)
+    transcript: str = ""  # the free transcript, when one was made (the text may be a matched phrase)
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,15 @@ class SpeechStarted:
 
 @dataclass(frozen=True)
 class SpeechEnded:
-    t: float
+    t: float  # monotonic time the turn was found to be over
     duration_s: float
+    voice_ended: float | None = None  # monotonic time the visitor's voice ended (t minus the silence that ended it)
 
 
 @dataclass(frozen=True)
 class Recognised:
     utterance: Utterance
-    ended_at: float  # monotonic time speech ended (for end-of-speech -> first word latency)
+    ended_at: float  # monotonic time the visitor's voice ended (for end of speech -> first word latency)
 
 
 @dataclass(frozen=True)

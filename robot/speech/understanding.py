@@ -176,7 +176,7 @@ class Understanding:
         return Utterance(text=text, lang=self._decided(votes, best.lang, conversation_lang),
                          confidence=round(math.exp(best.avg_logprob), 3),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                         timings=timings, language_votes=votes)
+                         timings=timings, language_votes=votes, transcript=best.text)
 
     # ------------------------------------------------------------------ decisions
     def _accept(self, scored: list[Scored], conversation_lang: str | None) -> tuple[Scored, float] | None:
@@ -340,7 +340,8 @@ class Understanding:
         return Utterance(text=best.candidate.text, lang=self._decided(votes, best.candidate.lang, conversation_lang),
                          confidence=confidence, intent=best.candidate.intent, entities=dict(best.candidate.entities),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                         timings=timings, language_votes=votes)
+                         timings=timings, language_votes=votes,
+                         transcript=next((t.text for t in transcripts if not t.empty), ""))
 
     # ------------------------------------------------------------------ names
     def _verify_name(self, encoded, transcript: str, names: tuple[str, ...], lang: str,
@@ -379,7 +380,7 @@ class Understanding:
         return Utterance(text=best.candidate.text, lang=lang, confidence=round(math.exp(best.score), 3),
                          intent="inform_name", entities=dict(best.candidate.entities),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
-                         timings=timings, language_votes={})
+                         timings=timings, language_votes={}, transcript=transcript)
 
 
 def _names_pointed_at(transcript: str, names: tuple[str, ...], limit: int, floor: float = 55.0) -> list[str]:

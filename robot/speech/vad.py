@@ -84,6 +84,9 @@ class Segment:
     level_dbfs: float  # level of the voiced chunks
     cut: bool  # ended by max_utterance_s
     voiced_parts: int = 0  # voiced pieces collected (to match an early encoding to its segment)
+    voiced: np.ndarray | None = None  # the voiced chunks alone (to carry on with in `Endpointer.resume`)
+    trailing_silence_s: float = 0.0  # the silence that ended it: the visitor's voice ended this long before
+    unread_s: float = 0.0  # audio fed after its end that the endpointer has not read yet
 
 
 class Endpointer:
@@ -99,9 +102,20 @@ class Endpointer:
         self.on_pause = None  # callable(audio so far, voiced chunk count)
         self.reset()
 
+    def resume(self, segment: Segment) -> None:
+        """Take back a segment that sounded unfinished ("ik heb, uh", "de V van Victor"): it goes on as
+        the utterance in progress, and only `max_silence_s` of silence (counted from its voice's end)
+        ends it now. Speech that follows within that is part of the same turn."""
+        self._active, self._held = True, True
+        self._speech = [segment.audio]
+        self._voiced = [segment.voiced] if segment.voiced is not None and segment.voiced.size else []
+        self._voiced_parts = segment.voiced_parts - len(self._voiced)  # (the voiced audio is one piece now)
+        self._silence = round(segment.trailing_silence_s * RATE / CHUNK)
+        self._complete = False
+
     @property
     def voiced_chunks(self) -> int:
-        return len(self._voiced)
+        return self._voiced_parts + len(self._voiced)
 
     def reset(self) -> None:
         self.vad.reset()
@@ -113,13 +127,27 @@ class Endpointer:
         self._silence = 0
         self._run = 0  # consecutive voiced chunks before start
         self._complete = False  # the end-of-turn model's view at the last question in this pause
+        self._held = False  # a resumed segment: only max_silence_s ends it
+        self._voiced_parts = 0  # voiced pieces of a resumed segment (its voiced audio is one piece now)
 
     @property
     def in_speech(self) -> bool:
         return self._active
 
     def feed(self, audio: np.ndarray, may_start: bool = True) -> tuple[bool, list[Segment]]:
-        """Returns (speech started during this audio, finished segments).
+        """Returns (speech started during this audio, every segment finished in it)."""
+        started, segment = self.read(audio, may_start)
+        done = []
+        while segment is not None:
+            done.append(segment)
+            again, segment = self.read(np.zeros(0, dtype=np.float32), may_start)
+            started = started or again
+        return started, done
+
+    def read(self, audio: np.ndarray, may_start: bool = True) -> tuple[bool, Segment | None]:
+        """Returns (speech started during this audio, the segment that finished, if one did). Reading
+        stops at the end of a segment, so the caller can decide about it (see `resume`) before the
+        rest of the audio is read: call again with no audio to go on.
 
         When speech pauses (~160 ms of non-speech), `on_pause(audio so far)` is called: the pipeline
         uses it to start encoding while the endpointer waits to see whether the silence lasts.
@@ -129,7 +157,6 @@ class Endpointer:
         """
         s = self.settings
         started = False
-        done: list[Segment] = []
         self._pending = np.concatenate([self._pending, audio])
         pre_roll = int(s.pre_roll_s * RATE)
         while self._pending.size >= CHUNK:
@@ -151,11 +178,11 @@ class Endpointer:
             else:
                 self._silence += 1
                 if self._silence == PAUSE_CHUNKS and self.on_pause is not None:
-                    self.on_pause(np.concatenate(self._speech), len(self._voiced))
+                    self.on_pause(np.concatenate(self._speech), self.voiced_chunks)
             length = sum(part.size for part in self._speech) / RATE
             if self._turn_over() or length >= s.max_utterance_s:
-                done.append(self._finish(cut=length >= s.max_utterance_s))
-        return started, done
+                return started, self._finish(cut=length >= s.max_utterance_s)
+        return started, None
 
     def _turn_over(self) -> bool:
         """Has the silence so far ended the turn?"""
@@ -164,7 +191,7 @@ class Endpointer:
         if self._silence == 0:
             self._complete = False
             return False
-        if self.patient:
+        if self.patient or self._held:
             return silence >= s.max_silence_s
         if self.end_of_turn is None:
             return silence >= s.end_silence_s
@@ -176,9 +203,10 @@ class Endpointer:
         audio = np.concatenate(self._speech)
         voiced = np.concatenate(self._voiced) if self._voiced else np.zeros(0, dtype=np.float32)
         segment = Segment(audio=audio, speech_s=voiced.size / RATE, level_dbfs=dbfs(voiced), cut=cut,
-                          voiced_parts=len(self._voiced))
+                          voiced_parts=self.voiced_chunks, voiced=voiced,
+                          trailing_silence_s=self._silence * CHUNK / RATE, unread_s=self._pending.size / RATE)
         self._active, self._speech, self._voiced, self._silence, self._run = False, [], [], 0, 0
-        self._complete = False
+        self._complete, self._held, self._voiced_parts = False, False, 0
         self._pre = np.zeros(0, dtype=np.float32)
         return segment
 

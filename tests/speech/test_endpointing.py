@@ -130,11 +130,77 @@ def test_the_real_model_ends_most_finished_sentences_sooner(vad, end_of_turn):
     assert sooner >= len(sentences) // 2
 
 
-def test_the_pipeline_is_patient_only_while_a_booking_code_is_expected(pipeline):
+def test_the_pipeline_is_patient_only_while_a_booking_code_or_a_name_is_expected(pipeline):
     from robot.engine.expectations import build
 
     pipeline.set_expectation(build("booking_code", {}, "nl"))
     assert pipeline.endpointer.patient
+    pipeline.set_expectation(build("name", {"names": ["Jan de Vries"]}, "nl"))
+    assert pipeline.endpointer.patient
     pipeline.set_expectation(build("confirm", {}, "nl"))
     assert not pipeline.endpointer.patient
     pipeline.set_expectation(None)
+
+
+@pytest.mark.parametrize("transcript, lang, unfinished", [
+    ("Ik heb...", "nl", True), ("Mijn naam is", "nl", True), ("Ik heb een afspraak, uh", "nl", True),
+    ("De V van Victor.", "nl", True), ("B as in Bernard", "en", True), ("My name is", "en", True),
+    ("Ik heb een afspraak.", "nl", False), ("Dat is het.", "nl", False), ("Yes, that's right.", "en", False),
+    ("", "nl", False)])
+def test_a_turn_does_not_end_on_an_article_a_filler_or_a_spelled_letter(transcript, lang, unfinished):
+    from robot.speech.unfinished import sounds_unfinished
+
+    assert sounds_unfinished(transcript, lang) is unfinished
+
+
+def _with_pause(parts: list[str], lang: str, pause_s: float) -> bytes:
+    """The parts with `pause_s` of silence between them (espeak-ng's own trailing silence cut off)."""
+    gap = bytes(int(pause_s * 16000) * 2)
+    return gap.join(voiced_only(clip(text, lang, lead_s=0, tail_s=0)) for text in parts)
+
+
+def voiced_only(pcm: bytes) -> bytes:
+    audio = to_float(pcm)
+    return pcm[:2 * (int(np.flatnonzero(np.abs(audio) > 0.02)[-1]) + 800)]  # + 50 ms of the sound dying away
+
+
+@pytest.mark.parametrize("parts, lang, state, meant", [
+    (["ik heb", "een afspraak om tien uur"], "nl", None, "check_in"),
+    (["my name is", "Emily Clarke"], "en", "name", "Emily Clarke")])
+def test_a_visitor_who_pauses_mid_sentence_is_heard_to_the_end_as_one_turn(pipeline, parts, lang, state, meant):
+    from robot.engine.expectations import build
+    from robot.speech.types import Recognised, SpeechEnded
+
+    pipeline.set_expectation(build(state, {"names": ["Emily Clarke", "Jan de Vries"]}, lang))
+    pipeline.set_language(lang)
+    try:
+        events = pipeline.recognise_pcm(bytes(8000) + _with_pause(parts, lang, 0.8), trailing_silence_s=2.0)
+    finally:
+        pipeline.set_expectation(None)
+    assert sum(isinstance(e, SpeechEnded) for e in events) == 1
+    heard = [e.utterance for e in events if isinstance(e, Recognised)]
+    assert len(heard) == 1
+    # the whole sentence was understood ("ik heb" alone means nothing, "my name is" names nobody)
+    assert meant in (heard[0].intent, heard[0].entities.get("person_name"))
+
+
+def test_the_time_to_answer_counts_from_the_end_of_the_voice_not_from_the_end_of_the_turn(pipeline):
+    """The silence Elvie waits to be sure the turn is over is part of the visitor's wait."""
+    from robot.speech.types import Recognised, SpeechEnded
+
+    pipeline.set_expectation(None)
+    pipeline.set_language("nl")
+    pipeline._start_listening()
+    pcm = clip("ik heb een afspraak om tien uur", "nl", lead_s=0.5, tail_s=2.0)
+    frames = [pcm[i:i + 2730] for i in range(0, len(pcm), 2730)]
+    events, arrived = [], 100.0
+    for frame in frames:  # as a microphone delivers them: 85 ms apart
+        arrived += len(frame) / 32000
+        events += pipeline.process(frame, arrived=arrived)
+    ended = next(e for e in events if isinstance(e, SpeechEnded))
+    recognised = next(e for e in events if isinstance(e, Recognised))
+    voice_end = 100.0 + (len(pcm) - int(2.0 * 16000) * 2) / 32000  # where the clip's own silence begins
+    assert recognised.ended_at == ended.voice_ended
+    # espeak's clip ends in a little silence of its own: the voice ends at most ~0.3 s before the padding
+    assert voice_end - 0.35 <= ended.voice_ended <= voice_end + 0.05
+    assert recognised.utterance.timings["end_of_turn_ms"] >= 150  # at least the short silence
