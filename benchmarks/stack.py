@@ -105,6 +105,8 @@ async def _spoken_turns(quick: bool) -> dict:
                ("I have an appointment", "en")]
     repeats = 2 if quick else 5
     values: list[float] = []
+    # Where the time goes (p50 of each): the wait for the end of the turn, recognition after it, the dialogue.
+    parts: dict[str, list[float]] = {"speech_end_of_turn": [], "speech_recognition": [], "dialogue": []}
     async with shared_stack(speech=True) as (settings, _):
         async with LocalElvie(settings, EngineSettings(goodbye_screen_s=0.1)) as elvie:
             for _ in range(repeats):
@@ -112,14 +114,19 @@ async def _spoken_turns(quick: bool) -> dict:
                     await elvie.engine.end_conversation(reason="benchmark")
                     pcm = bytes(8000) + espeak_clip(text, lang) + bytes(32000)
                     result = await elvie.audio(pcm, wait_s=20)
-                    latency = (result.get("timings_ms") or {}).get("end_of_speech_to_first_word")
+                    timings = result.get("timings_ms") or {}
+                    latency = timings.get("end_of_speech_to_first_word")
                     if latency is not None:
                         values.append(latency)
+                        for name, times in parts.items():
+                            times.append(timings.get(name, float("nan")))
     if not values:
         return {"spoken_turns_measured": 0}
     return {"spoken_turn_end_to_first_word_p50_ms": round(percentile(values, 0.5), 1),
             "spoken_turn_end_to_first_word_p95_ms": round(percentile(values, 0.95), 1),
-            "spoken_turns_measured": len(values)}
+            "spoken_turns_measured": len(values),
+            **{f"spoken_turn_{name.removeprefix('speech_')}_p50_ms": round(percentile(times, 0.5), 1)
+               for name, times in parts.items()}}
 
 
 def spoken_turn_latencies(quick: bool = False) -> dict:
