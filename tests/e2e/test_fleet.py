@@ -183,3 +183,43 @@ def test_one_robots_engine_dying_is_restarted_while_the_others_talk_on(stack, pe
 
     figures = stack["loop"].run(scenario(), timeout=300)
     assert {f["robot"]: f["restarts"] for f in figures} == {"stadhuis": 0, "werkacademie": 0, "noord": 1}
+
+
+def test_one_robot_losing_its_network_does_not_disturb_the_others_and_reconnects(stack, peppers):
+    """Noord's robot drops off the network mid-morning: the Stadhuis visitor is served on; Noord shows
+    "not connected" on the status page, and once its robot is back it answers its own visitors again."""
+    from simulator.robot import SimulatorSettings, VirtualPepper
+
+    async def until(condition, seconds: float = 30.0) -> bool:
+        for _ in range(int(seconds * 10)):
+            if condition():
+                return True
+            await asyncio.sleep(0.1)
+        return False
+
+    async def scenario():
+        urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
+        options = FleetOptions(engine=EngineSettings(greet_on_arrival=False), watch_s=0.2, first_backoff_s=0.2)
+        async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
+            stadhuis, noord = run.slots["stadhuis"], run.slots["noord"]
+            assert await until(lambda: noord.figures.connected)
+            await stadhuis.engine.handle(TextInput(text="Hello", source="typed"))
+            conversation = stadhuis.engine.conversation.id
+            port = int(urls["noord"].rsplit(":", 1)[1])
+            peppers["noord"].stop()  # the network to Noord's robot is gone
+            assert await until(lambda: not noord.figures.connected)
+            answers = [await stadhuis.engine.handle(TextInput(text=line, source="typed"))
+                       for line in ("I have an appointment", "my name is Emily Clarke", "yes")]
+            assert all(a.say and not a.error for a in answers), [a.to_json() for a in answers]
+            assert stadhuis.engine.conversation.id == conversation and stadhuis.figures.connected
+            peppers["noord"] = VirtualPepper(SimulatorSettings(port=port, time_scale=0.02)).start()  # it is back
+            assert await until(lambda: noord.figures.connected and noord.engine is not None, 60)
+            after = await noord.engine.handle(TextInput(text="Goedemorgen", source="typed"))
+            assert after.say and not after.error
+            assert await until(lambda: any(s["text"] == after.say[0]
+                                           for s in peppers["noord"].state.snapshot()["spoken"]))
+            return {f["robot"]: f for f in run.figures()}
+
+    figures = stack["loop"].run(scenario(), timeout=300)
+    assert figures["stadhuis"]["restarts"] == 0 and figures["stadhuis"]["errors"] == 0
+    assert figures["noord"]["connected"]
