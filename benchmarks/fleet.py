@@ -313,7 +313,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if args.robots:
-        from robot.logs import setup_logging
+        from core.logs import setup_logging
 
         setup_logging("bench-fleet", to_console=False)
         print(json.dumps(asyncio.run(_one_size(args.robots, args.rounds))))

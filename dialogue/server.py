@@ -11,7 +11,7 @@ import os
 import socket
 import sys
 
-from robot.logs import setup_logging
+from core.logs import setup_logging
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-DIALOGUE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = DIALOGUE_DIR.parent
+from core.paths import DIALOGUE_DIR, REPO_ROOT, models_dir
+
 KEEP_MODELS = 3
 
 
 def models_dir() -> Path:
-    return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models")) / "rasa"
+    return models_dir() / "rasa"
 
 
 def training_inputs() -> list[Path]:

@@ -17,7 +17,7 @@ from dialogue.content.store import ContentStore
 from robot.engine.dialogue_client import RasaClient
 from robot.engine.engine import Engine, EngineSettings
 from robot.engine.web import create_app
-from robot.logs import register_sensitive
+from core.logs import register_sensitive
 from robot.naoqi.body import NaoqiBody
 from robot.naoqi.connection import RobotConnection, RobotSettings
 from robot.tablet.access import TabletAccess, parse_client_networks

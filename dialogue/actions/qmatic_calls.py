@@ -11,7 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from robot.logs import register_sensitive
+from core.logs import register_sensitive
 
 from .base import Turn
 

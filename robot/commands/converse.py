@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from robot.config import ConfigError, load_settings
-from robot.logs import setup_logging
+from core.logs import setup_logging
 from robot.supervisor import ChildFailed, PortInUse
 
 from .script import Script, ScriptError, ScriptTurn, check, load_script

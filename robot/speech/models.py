@@ -17,7 +17,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from core.paths import models_dir
+
 WHISPER_SIZE = 145_217_532
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 WHISPER_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -36,7 +37,7 @@ class ModelError(RuntimeError):
 
 
 def models_dir() -> Path:
-    return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models"))
+    return models_dir()
 
 
 def _package_data(name: str) -> Path:
