@@ -9,6 +9,6 @@ DIALOGUE_DIR = REPO_ROOT / "dialogue"  # the Rasa project
 CONTENT_DIR = REPO_ROOT / "locales"  # what hosts edit
 
 
-def models_dir() -> Path:
+def models_root() -> Path:
     """Speech models and the trained Rasa model (ELVIE_MODELS_DIR, default models/)."""
     return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models"))

@@ -18,13 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-from core.paths import DIALOGUE_DIR, REPO_ROOT, models_dir
+from core.paths import DIALOGUE_DIR, REPO_ROOT, models_root
 
 KEEP_MODELS = 3
 
 
-def models_dir() -> Path:
-    return models_dir() / "rasa"
+def rasa_models_dir() -> Path:
+    return models_root() / "rasa"
 
 
 def training_inputs() -> list[Path]:
@@ -44,7 +44,7 @@ def inputs_hash() -> str:
 
 
 def model_path() -> Path:
-    return models_dir() / f"{inputs_hash()}.tar.gz"
+    return rasa_models_dir() / f"{inputs_hash()}.tar.gz"
 
 
 def rasa_env() -> dict[str, str]:
