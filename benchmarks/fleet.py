@@ -94,7 +94,7 @@ async def _one_size(count: int, rounds: int) -> dict:
 
     from benchmarks.stack import day_fixture, percentile, visitor_name
     from robot.config import load_settings
-    from robot.engine.engine import EngineSettings
+    from robot.engine.settings import EngineSettings
     from robot.engine.inputs import TextInput
     from robot.fleet.runner import FleetOptions, FleetRunner
     from robot.harness import SimulatorControl

@@ -15,7 +15,8 @@ from aiohttp import web
 
 from dialogue.content.store import ContentStore
 from robot.engine.dialogue_client import RasaClient
-from robot.engine.engine import Engine, EngineSettings
+from robot.engine.engine import Engine
+from robot.engine.settings import EngineSettings
 from robot.engine.web import create_app
 from core.logs import register_sensitive
 from robot.naoqi.body import NaoqiBody
@@ -64,7 +65,7 @@ def make_ear(settings: StackSettings):
     if not settings.speech:
         return None
     from robot.engine.ear import Ear  # imports the speech models; fails clearly when they are missing
-    return Ear.create()
+    return Ear()
 
 
 async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),

@@ -46,10 +46,9 @@ def traced(turn: Turn):
     try:
         yield turn.runtime.qmatic_for(turn.branch), trace
     finally:
-        calls = turn.trace.setdefault("qmatic", [])
         for call in trace.records:
-            calls.append({"operation": call.operation, "status": call.status, "ms": round(call.duration_ms, 1),
-                          **({"error": call.error} if call.error else {})})
+            turn.trace.qmatic.append({"operation": call.operation, "status": call.status,
+                                      "ms": round(call.duration_ms, 1), **({"error": call.error} if call.error else {})})
 
 
 def qmatic_failed(turn: Turn, error: Exception) -> None:

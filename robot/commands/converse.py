@@ -48,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _converse(script: Script, settings, as_json: bool) -> int:
-    from robot.engine.engine import EngineSettings
+    from robot.engine.settings import EngineSettings
     from robot.harness import LocalElvie
 
     failures = 0

@@ -62,7 +62,7 @@ def stack(monkeypatch):
 
 
 def keys(said) -> list[str]:
-    return [r.key for r in said]
+    return [r.response for r in said]
 
 
 def text(said) -> str:
