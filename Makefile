@@ -18,6 +18,7 @@ run: setup
 test: setup
 	@$(ELVIE) train
 	@$(ELVIE) check
+	@$(VENV)/bin/lint-imports --no-cache
 	@$(PYTEST) -q
 
 bench: setup

@@ -94,7 +94,7 @@ async def _one_size(count: int, rounds: int) -> dict:
 
     from benchmarks.stack import day_fixture, percentile, visitor_name
     from robot.config import load_settings
-    from robot.engine.engine import EngineSettings
+    from robot.engine.settings import EngineSettings
     from robot.engine.inputs import TextInput
     from robot.fleet.runner import FleetOptions, FleetRunner
     from robot.harness import SimulatorControl
@@ -313,7 +313,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if args.robots:
-        from robot.logs import setup_logging
+        from core.logs import setup_logging
 
         setup_logging("bench-fleet", to_console=False)
         print(json.dumps(asyncio.run(_one_size(args.robots, args.rounds))))

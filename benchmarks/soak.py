@@ -23,7 +23,7 @@ import random
 import sys
 import time
 
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.harness import LocalElvie
 
 from .stack import check_in, day_fixture, process_rss_mb, shared_stack

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from robot.config import load_settings
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.harness import LocalElvie
 from robot.supervisor import Supervisor, free_port
 

@@ -6,15 +6,13 @@ locales/, otherwise Elvie would fall silent mid-conversation. Checked by `elvie 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
+from core.paths import DIALOGUE_DIR, REPO_ROOT
 from dialogue.content.model import Content
 from dialogue.content.yamlsource import Problem
 
-DIALOGUE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = DIALOGUE_DIR.parent
 UTTER = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
 CODE_DIRS = (DIALOGUE_DIR / "actions", REPO_ROOT / "robot" / "engine")
 

@@ -2,7 +2,7 @@
 
 Rasa posts {"response": "utter_x", "arguments": {...}, "tracker": {...}}; we answer with the
 text in the visitor's language plus a `custom` payload the engine uses for the body and the
-tablet: {"elvie": 1, "response", "lang", "text", "gesture", "screen", "data"}.
+tablet (core/turn.py's BotMessage).
 Wording changes in locales/ take effect at once (hot reload), without retraining.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import random
 import string
-from dataclasses import dataclass
 from typing import Any, Mapping
 
+from core.turn import BotMessage
 from dialogue.content.model import Content
 
 log = logging.getLogger(__name__)
@@ -29,21 +29,6 @@ class _Blank(dict):
         return ""
 
 
-@dataclass(frozen=True)
-class Rendered:
-    key: str
-    lang: str
-    text: str
-    gesture: str | None
-    screen: str | None
-    data: Mapping[str, Any]
-
-    def to_rasa(self) -> dict:
-        custom = {"elvie": 1, "response": self.key, "lang": self.lang, "text": self.text,
-                  "gesture": self.gesture, "screen": self.screen, "data": dict(self.data)}
-        return {"text": self.text, "custom": custom}
-
-
 def _tidy(text: str) -> str:
     return " ".join(text.split())
 
@@ -54,7 +39,7 @@ def language_of(arguments: Mapping[str, Any], tracker: Mapping[str, Any] | None,
 
 
 def render(content: Content, key: str, arguments: Mapping[str, Any] | None = None,
-           tracker: Mapping[str, Any] | None = None, rng: random.Random | None = None) -> Rendered | None:
+           tracker: Mapping[str, Any] | None = None, rng: random.Random | None = None) -> BotMessage | None:
     """Render response `key`; None when the key is unknown in every language (logged)."""
     arguments = dict(arguments or {})
     lang = language_of(arguments, tracker, content)
@@ -71,6 +56,5 @@ def render(content: Content, key: str, arguments: Mapping[str, Any] | None = Non
         log.error("response '%s' (%s) could not be filled in: %s", key, lang, exc)
         text = template
     data = dict(arguments.get("screen_data") or {})
-    return Rendered(key=key, lang=lang, text=_tidy(text),
-                    gesture=arguments.get("gesture", response.gesture),
-                    screen=arguments.get("screen", response.screen), data=data)
+    return BotMessage(response=key, lang=lang, text=_tidy(text), gesture=arguments.get("gesture", response.gesture),
+                      screen=arguments.get("screen", response.screen), data=data)

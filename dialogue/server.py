@@ -11,7 +11,8 @@ import os
 import socket
 import sys
 
-from robot.logs import setup_logging
+from core.logs import setup_logging
+from core.turn import BotMessage
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,7 @@ def create_app():
         except Exception:  # noqa: BLE001 - never fail a turn because of wording
             log.exception("rendering '%s' failed", key)
             rendered = None
-        return response.json(rendered.to_rasa() if rendered else {"text": "", "custom": {"elvie": 1,
-                                                                                    "response": key}})
+        return response.json((rendered or BotMessage(text="", lang="", response=key)).to_rasa())
 
     return app
 

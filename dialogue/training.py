@@ -18,13 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-DIALOGUE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = DIALOGUE_DIR.parent
+from core.paths import DIALOGUE_DIR, REPO_ROOT, models_root
+
 KEEP_MODELS = 3
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models")) / "rasa"
+def rasa_models_dir() -> Path:
+    return models_root() / "rasa"
 
 
 def training_inputs() -> list[Path]:
@@ -44,7 +44,7 @@ def inputs_hash() -> str:
 
 
 def model_path() -> Path:
-    return models_dir() / f"{inputs_hash()}.tar.gz"
+    return rasa_models_dir() / f"{inputs_hash()}.tar.gz"
 
 
 def rasa_env() -> dict[str, str]:

@@ -15,9 +15,10 @@ from aiohttp import web
 
 from dialogue.content.store import ContentStore
 from robot.engine.dialogue_client import RasaClient
-from robot.engine.engine import Engine, EngineSettings
+from robot.engine.engine import Engine
+from robot.engine.settings import EngineSettings
 from robot.engine.web import create_app
-from robot.logs import register_sensitive
+from core.logs import register_sensitive
 from robot.naoqi.body import NaoqiBody
 from robot.naoqi.connection import RobotConnection, RobotSettings
 from robot.tablet.access import TabletAccess, parse_client_networks
@@ -64,7 +65,7 @@ def make_ear(settings: StackSettings):
     if not settings.speech:
         return None
     from robot.engine.ear import Ear  # imports the speech models; fails clearly when they are missing
-    return Ear.create()
+    return Ear()
 
 
 async def start_engine(settings: StackSettings, stack: StackUrls, engine_settings: EngineSettings = EngineSettings(),

@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fleet": ("robot.commands.fleet", "serve every robot in fleet.yml from one Elvie (status page + /metrics)"),
     "converse": ("robot.commands.converse", "play a scripted visitor against the real stack"),
     "simulator": ("simulator.cli", "start the virtual Pepper (qi services + desktop web UI)"),
-    "check": ("dialogue.content.cli", "validate the host-editable content (YAML) and report file:line errors"),
+    "check": ("robot.commands.check", "validate the host-editable content (YAML) and report file:line errors"),
     "train": ("dialogue.training", "train the Rasa model if its inputs changed (cached by hash)"),
     "actions": ("dialogue.server", "run the Rasa action server with the NLG endpoint"),
     "qmatic-emulator": ("integrations.qmatic.cli", "run the Qmatic Orchestra emulator"),

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from core.paths import REPO_ROOT
+
 CONFIG_FILE = REPO_ROOT / "elvie.yml"
 ENV_FILE = REPO_ROOT / ".env"
 

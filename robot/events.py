@@ -17,15 +17,3 @@ class VisitorEvent:
     kind: str
     payload: Mapping[str, Any] = field(default_factory=dict)
     t: float = field(default_factory=time.monotonic)
-
-
-@dataclass(frozen=True)
-class BotMessage:
-    """One thing Elvie says (rendered by the NLG endpoint from locales/)."""
-
-    text: str
-    lang: str
-    response: str | None = None
-    gesture: str | None = None
-    screen: str | None = None
-    data: Mapping[str, Any] = field(default_factory=dict)

@@ -7,9 +7,10 @@ real Pepper needs the engine's qi callback (the microphone) reachable. `elvie ch
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass
+
+from core.network import is_loopback
 
 from .config import StackSettings
 
@@ -21,15 +22,6 @@ class Listener:
     port: int
     credential: str | None  # what a client must hold; None: nothing
     fix: str  # how to take it off the network
-
-
-def is_loopback(address: str) -> bool:
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False  # a host name or "": it may resolve to, or mean, any interface
 
 
 def listeners(settings: StackSettings) -> list[Listener]:

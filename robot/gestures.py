@@ -5,7 +5,7 @@ this table says how the body performs each. A test checks both lists agree.
 """
 from __future__ import annotations
 
-from robot.naoqi.animations import is_stock_animation
+from core.animations import is_stock_animation
 
 GESTURE_ANIMATIONS: dict[str, str] = {
     "wave": "animations/Stand/Gestures/Hey_1",

@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 
 from .config import ConfigError, StackSettings
-from .engine.engine import EngineSettings
+from .engine.settings import EngineSettings
 from .engine.inputs import TextInput, TurnResult
 from .supervisor import Supervisor, free_port
 

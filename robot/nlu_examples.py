@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-DIALOGUE_DIR = Path(__file__).resolve().parents[1] / "dialogue"
+from core.paths import DIALOGUE_DIR
+
 TRAINING_DIR = DIALOGUE_DIR / "data" / "nlu"
 TEST_DIR = DIALOGUE_DIR / "tests"
 MARKUP = re.compile(r"\[([^\]]*)\](\(([^)]*)\)|(\{[^}]*\}))")

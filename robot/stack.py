@@ -97,7 +97,7 @@ async def _answers(url: str) -> bool:
 
 async def bring_up(settings: StackSettings, supervisor: Supervisor, reuse: bool,
                    only: tuple[str, ...] | None = None) -> StackUrls:
-    """Start the stack's processes in dependency order (reusing ones that already answer if `reuse`)."""
+    """Start the stack's processes, all at once (reusing ones that already answer if `reuse`)."""
     supervisor.reclaim_stale()  # first: an orphan of a crashed run is neither reused nor in the way
     if settings.replicas > 1:  # Rasa and actions behind a balancer on rasa_port / actions_port
         from .replicated import bring_up_replicated

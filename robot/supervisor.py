@@ -22,7 +22,7 @@ from typing import Callable
 
 import aiohttp
 
-from robot.logs import log_dir
+from core.logs import log_dir
 from robot.orphans import MARK, ChildRecord, die_with_parent, reclaim_stale
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import sys
 
 from aiohttp import web
 
-from robot.exposure import is_loopback
-from robot.lifecycle import stop_requested
-from robot.logs import setup_logging
+from core.lifecycle import stop_requested
+from core.logs import setup_logging
+from core.network import is_loopback
 
 from .robot import SimulatorSettings, VirtualPepper
 from .web import create_app

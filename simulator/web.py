@@ -52,29 +52,50 @@ def _key_guard(ui_key: str):
     return guard
 
 
-def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token: str | None = None,
-               ui_key: str | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024, middlewares=[_key_guard(ui_key)] if ui_key else [])
+class DesktopApi:
+    """The desktop UI's endpoints: the robot's state as events, and the developer's hands on the robot
+    (sensors, a person, life states, tablet taps, typed text, the microphone, the Qmatic emulator)."""
 
-    async def index(request):
+    def __init__(self, robot: VirtualPepper, qmatic_url: str | None, qmatic_token: str | None, ui_key: str | None):
+        self.robot = robot
+        self.qmatic_url = qmatic_url
+        self.qmatic_token = qmatic_token
+        self.ui_key = ui_key
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/", self.index)
+        app.router.add_static("/static/", STATIC, show_index=False)
+        app.router.add_get("/api/state", self.state)
+        app.router.add_get("/api/events", self.events)
+        app.router.add_post("/api/sensor/{name}", self.sensor)
+        app.router.add_post("/api/push", self.push)
+        app.router.add_post("/api/person/{what}", self.person)
+        app.router.add_post("/api/life/{state}", self.life)
+        app.router.add_post("/api/tablet/touch", self.tablet_touch)
+        app.router.add_post("/api/ability/{name}", self.ability)
+        app.router.add_post("/api/text", self.text)
+        app.router.add_get("/api/mic", self.mic)
+        app.router.add_route("*", "/api/qmatic/{sub:.*}", self.qmatic)
+
+    async def index(self, request):
         response = web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
         given = request.query.get("key", "")
-        if ui_key and given and hmac.compare_digest(given.encode(), ui_key.encode()):
+        if self.ui_key and given and hmac.compare_digest(given.encode(), self.ui_key.encode()):
             response.set_cookie(KEY_COOKIE, given, httponly=True, samesite="Strict")
         return response
 
-    async def state(_request):
-        return web.json_response(robot.state.snapshot())
+    async def state(self, _request):
+        return web.json_response(self.robot.state.snapshot())
 
-    async def events(request: web.Request):
+    async def events(self, request: web.Request):
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         await response.prepare(request)
         loop = asyncio.get_running_loop()
         changed = asyncio.Event()
-        remove = robot.state.listen(lambda _v: loop.call_soon_threadsafe(changed.set))
+        remove = self.robot.state.listen(lambda _v: loop.call_soon_threadsafe(changed.set))
         try:
             while True:
-                await response.write(f"data: {json.dumps(robot.state.snapshot())}\n\n".encode())
+                await response.write(f"data: {json.dumps(self.robot.state.snapshot())}\n\n".encode())
                 try:
                     await asyncio.wait_for(changed.wait(), timeout=15)
                 except asyncio.TimeoutError:
@@ -87,26 +108,27 @@ def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token
             remove()
         return response
 
-    async def sensor(request: web.Request):
+    async def sensor(self, request: web.Request):
         name = request.match_info["name"]
         if name not in SENSORS:
             raise web.HTTPNotFound(text=f"unknown sensor '{name}'; known: {', '.join(SENSORS)}")
-        await asyncio.to_thread(robot.touch, name)
+        await asyncio.to_thread(self.robot.touch, name)
         return web.json_response({"ok": True})
 
-    async def push(_request):
-        await asyncio.to_thread(robot.push)
+    async def push(self, _request):
+        await asyncio.to_thread(self.robot.push)
         return web.json_response({"ok": True})
 
-    async def person(request: web.Request):
+    async def person(self, request: web.Request):
         what = request.match_info["what"]
-        actions = {"arrive": robot.person_arrives, "closer": robot.person_moves_closer, "leave": robot.person_leaves}
+        actions = {"arrive": self.robot.person_arrives, "closer": self.robot.person_moves_closer,
+                   "leave": self.robot.person_leaves}
         if what not in actions:
             raise web.HTTPNotFound(text="use arrive, closer or leave")
         await asyncio.to_thread(actions[what])
         return web.json_response({"ok": True})
 
-    async def json_body(request: web.Request) -> dict:
+    async def json_body(self, request: web.Request) -> dict:
         try:
             body = await request.json()
         except (json.JSONDecodeError, ValueError):
@@ -115,36 +137,36 @@ def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token
             raise web.HTTPBadRequest(text="a JSON object is expected")
         return body
 
-    async def tablet_touch(request: web.Request):
-        body = await json_body(request)
+    async def tablet_touch(self, request: web.Request):
+        body = await self.json_body(request)
         try:
             x, y = float(body["x"]), float(body["y"])
         except (KeyError, TypeError, ValueError):
             raise web.HTTPBadRequest(text="'x' and 'y' (tablet pixels) are required") from None
         if not (0 <= x <= 1280 and 0 <= y <= 800):
             raise web.HTTPBadRequest(text="the tablet is 1280x800 pixels")
-        await asyncio.to_thread(robot.tablet.touch, x, y)
+        await asyncio.to_thread(self.robot.tablet.touch, x, y)
         return web.json_response({"ok": True})
 
-    async def ability(request: web.Request):
+    async def ability(self, request: web.Request):
         name = request.match_info["name"]
         if name not in ABILITIES:
             raise web.HTTPNotFound(text=f"unknown ability; use one of {', '.join(ABILITIES)}")
-        body = await json_body(request)
+        body = await self.json_body(request)
         if not isinstance(body.get("enabled"), bool):
             raise web.HTTPBadRequest(text="'enabled' (true or false) is required")
-        await asyncio.to_thread(robot.services["ALAutonomousLife"].setAutonomousAbilityEnabled, name,
+        await asyncio.to_thread(self.robot.services["ALAutonomousLife"].setAutonomousAbilityEnabled, name,
                                 body["enabled"])
         return web.json_response({"ok": True})
 
-    async def life(request: web.Request):
+    async def life(self, request: web.Request):
         name = request.match_info["state"]
         if name not in LIFE_STATES:
             raise web.HTTPBadRequest(text=f"unknown state; use one of {', '.join(LIFE_STATES)}")
-        await asyncio.to_thread(robot.set_life_state, name)
+        await asyncio.to_thread(self.robot.set_life_state, name)
         return web.json_response({"ok": True})
 
-    async def text(request: web.Request):
+    async def text(self, request: web.Request):
         try:
             body = await request.json()
         except (json.JSONDecodeError, ValueError):
@@ -152,45 +174,37 @@ def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token
         value = body.get("text") if isinstance(body, dict) else None
         if not isinstance(value, str) or not value.strip():
             raise web.HTTPBadRequest(text="'text' is required")
-        await asyncio.to_thread(robot.type_text, value[:MAX_TEXT])
+        await asyncio.to_thread(self.robot.type_text, value[:MAX_TEXT])
         return web.json_response({"ok": True})
 
-    async def mic(request: web.Request):
+    async def mic(self, request: web.Request):
         socket = web.WebSocketResponse(max_msg_size=256 * 1024)
         await socket.prepare(request)
         async for message in socket:
             if message.type == aiohttp.WSMsgType.BINARY:
-                robot.microphone.feed(message.data)
+                self.robot.microphone.feed(message.data)
             elif message.type == aiohttp.WSMsgType.ERROR:
                 break
         return socket
 
-    async def qmatic(request: web.Request):
-        if not qmatic_url:
+    async def qmatic(self, request: web.Request):
+        if not self.qmatic_url:
             raise web.HTTPNotFound(text="no Qmatic emulator configured for this simulator")
         sub = request.match_info["sub"]
         body = await request.read() if request.can_read_body else None
-        headers = {"X-Admin-Token": qmatic_token or "", "Content-Type": "application/json"}
+        headers = {"X-Admin-Token": self.qmatic_token or "", "Content-Type": "application/json"}
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-                async with http.request(request.method, f"{qmatic_url}/admin/{sub}", data=body,
+                async with http.request(request.method, f"{self.qmatic_url}/admin/{sub}", data=body,
                                         headers=headers) as response:
                     return web.Response(body=await response.read(), status=response.status,
                                         content_type="application/json")
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
             raise web.HTTPBadGateway(text=f"the Qmatic emulator does not answer: {type(exc).__name__}") from None
 
-    app.router.add_get("/", index)
-    app.router.add_static("/static/", STATIC, show_index=False)
-    app.router.add_get("/api/state", state)
-    app.router.add_get("/api/events", events)
-    app.router.add_post("/api/sensor/{name}", sensor)
-    app.router.add_post("/api/push", push)
-    app.router.add_post("/api/person/{what}", person)
-    app.router.add_post("/api/life/{state}", life)
-    app.router.add_post("/api/tablet/touch", tablet_touch)
-    app.router.add_post("/api/ability/{name}", ability)
-    app.router.add_post("/api/text", text)
-    app.router.add_get("/api/mic", mic)
-    app.router.add_route("*", "/api/qmatic/{sub:.*}", qmatic)
+
+def create_app(robot: VirtualPepper, qmatic_url: str | None = None, qmatic_token: str | None = None,
+               ui_key: str | None = None) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024, middlewares=[_key_guard(ui_key)] if ui_key else [])
+    DesktopApi(robot, qmatic_url, qmatic_token, ui_key).add_routes(app)
     return app

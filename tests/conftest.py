@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from core.paths import REPO_ROOT
+
 os.environ.setdefault("ELVIE_LOG_DIR", str(REPO_ROOT / "var" / "log" / "tests"))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 

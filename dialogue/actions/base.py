@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from core.turn import TurnTrace
 from dialogue.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class Turn:
         lang = tracker.get_slot("language")
         self.lang = lang if lang in self.content.languages else self.content.languages[0]
         self.events: list[EventType] = []
-        self.trace: dict[str, Any] = {}
+        self.trace = TurnTrace()
 
     # -- reading the visitor's turn
     @property
@@ -70,10 +71,10 @@ class Turn:
         """What Elvie asks for next (drives rules and biases speech recognition)."""
         self.set("expecting", what)
         if what:
-            self.trace["expect"] = {"kind": what, **details}
+            self.trace.expect = {"kind": what, **details}
 
     def note(self, **items: Any) -> None:
-        self.trace.update(items)
+        self.trace.note(**items)
 
 
 class ElvieAction(Action, ABC):
@@ -100,5 +101,5 @@ class ElvieAction(Action, ABC):
         if self.resets_repair and turn.slot("repair_count"):
             turn.set("repair_count", 0)
         if turn.trace:
-            dispatcher.utter_message(json_message={"elvie_trace": turn.trace})
+            dispatcher.utter_message(json_message=turn.trace.to_custom())
         return turn.events

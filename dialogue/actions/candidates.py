@@ -13,7 +13,9 @@ from datetime import date
 from types import SimpleNamespace
 
 from dialogue.appointments import AppointmentInfo
+from dialogue.service_names import service_from_text
 from dialogue.times import closest, minutes_of, parse_times
+from integrations.qmatic.matching import extract_name, match_name, match_reference
 
 from .base import Turn
 from .qmatic_calls import appointments_today, sensitive
@@ -23,6 +25,19 @@ ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier")
             -1: ("last", "latest", "later", "laatste", "latere")}  # not "late": "sorry, I'm late"
 MONTHS = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
           "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
+
+# "I'm here for my mother", "ik kom voor mijn vader", "mijn dochter heeft een afspraak": checking in someone else.
+RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
+            r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
+            r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
+SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
+                          rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
+                          r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
+
+
+def for_someone_else(text: str) -> bool:
+    return bool(SOMEONE_ELSE.search(text or ""))
+
 
 
 @dataclass(frozen=True)
@@ -73,11 +88,6 @@ def _keep(remaining: list[AppointmentInfo], ids: set[int]) -> list[AppointmentIn
 
 def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
     """The candidates that fit every detail in this turn (None when Qmatic could not be asked)."""
-    from integrations.qmatic.matching import extract_name, match_name, match_reference
-
-    from .lookup import for_someone_else
-    from .walk_in import service_from_text
-
     born, text = birth_date(turn.text)
     remaining = sorted(candidates, key=lambda c: c.start)
     understood = False

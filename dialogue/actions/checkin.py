@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 
-from dialogue.appointments import AppointmentInfo
+from dialogue.appointments import AppointmentInfo, EARLY_NOTICE, local
+from dialogue.times import say_time
+from integrations.qmatic.errors import QmaticAlreadyArrived, QmaticError, QmaticVisitUncertain
 
 from .base import ElvieAction, Turn
-from .lookup import ask_name
-from .qmatic_calls import CHECK_IN_DEADLINE_S, forget_appointments, qmatic_failed, traced
+from .qmatic_calls import CHECK_IN_DEADLINE_S, branch_now, forget_appointments, qmatic_failed, traced
+from .steps import ask_name, asks
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,6 @@ def next_document_or_check_in(turn: Turn, info: AppointmentInfo, pending: list[s
 
 
 def check_in(turn: Turn, info: AppointmentInfo) -> None:
-    from integrations.qmatic.errors import QmaticAlreadyArrived, QmaticError
-
     area = turn.content.area(info.area or "servicecentrum")
     waiting = area.waiting(turn.lang) if area else ""
     try:
@@ -106,8 +106,6 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
         turn.expect(None)
         return
     except QmaticError as exc:
-        from integrations.qmatic.errors import QmaticVisitUncertain
-
         if isinstance(exc, QmaticVisitUncertain):
             turn.say("utter_check_in_uncertain")
             turn.set("handover", True)
@@ -121,10 +119,6 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
     turn.set("ticket", ticket)
     turn.set("appointment", None)
     turn.set("candidates", None)
-    from dialogue.appointments import EARLY_NOTICE, local
-    from dialogue.times import say_time
-
-    from .qmatic_calls import branch_now
 
     early = info.start_time - local(branch_now(turn)) > EARLY_NOTICE
     turn.say("utter_checked_in_early" if early else "utter_checked_in", ticket=ticket, waiting=waiting,
@@ -146,3 +140,13 @@ def general_missing_document_advice(turn: Turn) -> None:
         return
     turn.say("utter_document_advice", advice=document.advice(turn.lang))
     turn.say("utter_anything_else")
+
+
+@asks("utter_ask_document")
+def ask_document_again(turn: Turn, key: str) -> None:
+    appointment = AppointmentInfo.from_slot(turn.slot("appointment"))
+    if appointment is None:
+        turn.say(key)
+        return
+    next_document_or_check_in(turn, appointment, list(turn.slot("documents_pending") or []),
+                              list(turn.slot("documents_missing") or []))

@@ -16,6 +16,7 @@ from dialogue.times import say_day, say_time
 
 from .base import ElvieAction, Turn
 from .qmatic_calls import branch_now
+from .steps import resume
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +71,6 @@ def answer_practical_question(turn: Turn, text: str | None = None) -> bool:
     turn.note(faq=key)
     resume(turn)
     return True
-
-
-def resume(turn: Turn) -> None:
-    """Ask again what Elvie was asking before the question; if nothing, ask whether there is anything else."""
-    from .routing import repeat
-
-    prompt = turn.slot("last_prompt")
-    if turn.slot("expecting") and isinstance(prompt, dict) and prompt.get("response"):
-        repeat(turn, prompt)
-    else:
-        turn.say("utter_anything_else")
 
 
 class ActionOutOfScope(ElvieAction):

@@ -1,17 +1,17 @@
 """Greetings, thanks and goodbye."""
 from __future__ import annotations
 
+from dialogue.content.model import AREAS
+
 from .base import ElvieAction, Turn
+from .opening import closed_now, say_closed
+from .steps import repeat
 
 
 class ActionGreet(ElvieAction):
     action_name = "action_greet"
 
     def act(self, turn: Turn) -> None:
-        from dialogue.content.model import AREAS
-
-        from .opening import closed_now, say_closed
-
         closed = [closed_now(turn, area) for area in AREAS]
         if all(closed):  # everything is closed: say so, and when the first area opens again
             first = min(closed, key=lambda s: (s.next_opening is None, s.next_opening or 0, AREAS.index(s.area)))
@@ -56,8 +56,6 @@ class ActionRepeat(ElvieAction):
     action_name = "action_repeat"
 
     def act(self, turn: Turn) -> None:
-        from .routing import repeat
-
         prompt = turn.slot("last_prompt")
         if isinstance(prompt, dict) and prompt.get("response"):
             repeat(turn, prompt)

@@ -2,43 +2,29 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of, window_for
 from dialogue.times import join_words, say_day, say_time
+from integrations.qmatic.errors import QmaticAppointmentCancelled
+from integrations.qmatic.matching import extract_name, match_name, match_reference
 
 from .base import ElvieAction, Turn
-from .routing import hand_over
+from .candidates import for_someone_else, narrow
+from .faq import answer_practical_question
 from .qmatic_calls import appointments_today, branch_now, cache_age, find_by_reference, sensitive
+from .steps import ask_name, asks, escalation, hand_over, rescues
 
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 4
 
-# "I'm here for my mother", "ik kom voor mijn vader", "mijn dochter heeft een afspraak": checking in someone else.
-RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
-            r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
-            r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
-SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
-                          rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
-                          r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
-
-
-def for_someone_else(text: str) -> bool:
-    return bool(SOMEONE_ELSE.search(text or ""))
-
-
 def name_in_sentence(text: str) -> str | None:
     """'ik heb een afspraak op naam van Katarzyna Nowak' -> 'Katarzyna Nowak'; 'ik ben te laat' -> None."""
-    from integrations.qmatic.matching import extract_name
-
     return extract_name(text)
 
 
 def name_from(turn: Turn) -> str | None:
     """The name the visitor gave this turn, or None when what they said is not a name."""
-    from integrations.qmatic.matching import extract_name
-
     found = extract_name(turn.text)
     if found:
         return found
@@ -51,13 +37,6 @@ class ActionAskName(ElvieAction):
 
     def act(self, turn: Turn) -> None:
         ask_name(turn)
-
-
-def ask_name(turn: Turn, response: str = "utter_ask_name") -> None:
-    turn.say(response)
-    turn.set("last_prompt", {"response": response})
-    names = [a.display_name for a in appointments_today(turn, quiet=True) or []]
-    turn.expect("name", names=names)
 
 
 class ActionCheckInRequest(ElvieAction):
@@ -84,10 +63,6 @@ class ActionLookupName(ElvieAction):
 
 
 def lookup_name(turn: Turn) -> None:
-    from integrations.qmatic.matching import match_name
-
-    from .faq import answer_practical_question
-
     query = name_from(turn)
     if not query:
         if answer_practical_question(turn):
@@ -121,8 +96,6 @@ def lookup_name(turn: Turn) -> None:
 
 
 def no_match(turn: Turn, response: str = "utter_ask_name_again") -> None:
-    from .repair import escalation
-
     step = escalation(turn, "name_attempts")
     if step == "host":
         hand_over(turn, reason="not_found")
@@ -159,8 +132,6 @@ class ActionChooseCandidate(ElvieAction):
     action_name = "action_choose_candidate"
 
     def act(self, turn: Turn) -> None:
-        from .candidates import narrow
-
         candidates = [AppointmentInfo.from_slot(c) for c in turn.slot("candidates") or []]
         if not candidates:
             ask_name(turn)
@@ -188,8 +159,6 @@ class ActionChooseCandidate(ElvieAction):
         if result.understood and 1 < len(result.remaining) < len(candidates):
             offer_candidates(turn, result.remaining, "utter_choose_candidate_narrowed")
             return
-        from .faq import answer_practical_question
-
         if not result.understood and answer_practical_question(turn):
             return
         failed_choice(turn, candidates)
@@ -197,16 +166,12 @@ class ActionChooseCandidate(ElvieAction):
 
 def named_today(turn: Turn) -> bool:
     """Does the name in this turn match anyone booked today?"""
-    from integrations.qmatic.matching import match_name
-
     query = name_from(turn)
     return bool(query and match_name(query, appointments_today(turn, quiet=True) or []))
 
 
 def failed_choice(turn: Turn, candidates: list[AppointmentInfo], dont_know: bool = False) -> None:
     """Not told apart: ask in other words; after two tries the touch list (times and services) or a host."""
-    from .repair import escalation
-
     step = escalation(turn, "name_attempts")
     if dont_know and step == "again":
         step = "touchscreen"
@@ -228,15 +193,11 @@ class ActionLookupBookingCode(ElvieAction):
 
 
 def lookup_booking_code(turn: Turn) -> None:
-    from integrations.qmatic.matching import match_reference
-
     code = turn.entity("booking_code") or match_reference(turn.text)
     if not code:
         turn.say("utter_ask_booking_code")
         turn.expect("booking_code")
         return
-    from integrations.qmatic.errors import QmaticAppointmentCancelled
-
     sensitive([code])
     try:
         found, failed = find_by_reference(turn, code)
@@ -249,8 +210,6 @@ def lookup_booking_code(turn: Turn) -> None:
     if failed:
         return
     if found is None:
-        from .repair import escalation
-
         if escalation(turn, "name_attempts") == "host":
             hand_over(turn, reason="not_found")
             return
@@ -336,3 +295,54 @@ def present(turn: Turn, info: AppointmentInfo) -> None:
                           "area": info.area})
     turn.set("last_prompt", {"response": "utter_confirm_appointment"})
     turn.expect("confirm")
+
+
+@asks("utter_confirm_appointment")
+def confirm_again(turn: Turn, key: str) -> None:
+    appointment = AppointmentInfo.from_slot(turn.slot("appointment"))
+    if appointment is None:
+        turn.say(key)
+    else:
+        present(turn, appointment)
+
+
+@asks("utter_choose_candidate*")
+def choose_again(turn: Turn, key: str) -> None:
+    candidates = turn.slot("candidates")
+    if candidates:
+        offer_candidates(turn, [AppointmentInfo.from_slot(c) for c in candidates], key)
+    else:
+        turn.say(key)
+
+
+@rescues
+def bare_surname(turn: Turn) -> bool:
+    """A bare surname the NLU could not place ("Yılmaz"), booked today: look it up."""
+    if turn.slot("expecting") in (None, "has_appointment") and named_today(turn):
+        lookup_name(turn)
+        return True
+    return False
+
+
+class ActionDontKnow(ElvieAction):
+    """"Ik weet het niet" / "I don't know": the visitor cannot give what Elvie asked. Offer another way."""
+
+    action_name = "action_dont_know"
+
+    def act(self, turn: Turn) -> None:
+        expecting = turn.slot("expecting")
+        if expecting == "candidate":
+            ActionChooseCandidate().act(turn)  # offers the touch list (times and services) or a host
+        elif expecting in ("booking_code", "has_appointment"):
+            ask_name(turn, "utter_dont_know_ask_name")  # no code, or not sure: the name finds it too
+        elif expecting == "name":
+            turn.say("utter_dont_know_name")
+            hand_over(turn, reason="name_unknown")
+        elif expecting in ("confirm", "document") and AppointmentInfo.from_slot(turn.slot("appointment")):
+            turn.say("utter_dont_know_host")
+            hand_over(turn, reason="unsure")
+        elif expecting == "walk_in_service":
+            turn.say("utter_dont_know_host")
+            hand_over(turn, reason="unsure")
+        else:
+            escalate(turn, "utter_not_understood", example=example_for(turn))

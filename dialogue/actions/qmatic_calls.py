@@ -11,7 +11,9 @@ import threading
 import time
 from contextlib import contextmanager
 
-from robot.logs import register_sensitive
+from core.logs import register_sensitive
+from integrations.qmatic.client import CallTrace
+from integrations.qmatic.errors import QmaticAppointmentCancelled, QmaticError, QmaticNotFound, QmaticQueueFull
 
 from .base import Turn
 
@@ -40,22 +42,17 @@ def sensitive(values) -> None:
 def traced(turn: Turn):
     """(client, trace): pass the trace to each call; its records (no personal data) go into the turn's trace.
     The client is shared by concurrent actions; each turn's trace is its own."""
-    from integrations.qmatic.client import CallTrace
-
     trace = CallTrace()
     try:
         yield turn.runtime.qmatic_for(turn.branch), trace
     finally:
-        calls = turn.trace.setdefault("qmatic", [])
         for call in trace.records:
-            calls.append({"operation": call.operation, "status": call.status, "ms": round(call.duration_ms, 1),
-                          **({"error": call.error} if call.error else {})})
+            turn.trace.qmatic.append({"operation": call.operation, "status": call.status,
+                                      "ms": round(call.duration_ms, 1), **({"error": call.error} if call.error else {})})
 
 
 def qmatic_failed(turn: Turn, error: Exception) -> None:
     """Qmatic could not do what we asked: apologise and send the visitor to reception."""
-    from integrations.qmatic.errors import QmaticQueueFull
-
     log.warning("Qmatic call failed: %s", type(error).__name__)
     if isinstance(error, QmaticQueueFull):
         service = turn.content.service_for_qmatic_id(error.service_id) if error.service_id is not None else None
@@ -71,8 +68,6 @@ def qmatic_failed(turn: Turn, error: Exception) -> None:
 def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> list | None:
     """Today's appointments at this location and the other known locations (cached briefly;
     `fresh` skips the cache, e.g. when a name was not found in it)."""
-    from integrations.qmatic.errors import QmaticError
-
     branches = [turn.branch]
     branches += [loc.qmatic_branch_id for loc in turn.content.locations.others.values()
                  if loc.qmatic_branch_id and loc.qmatic_branch_id != turn.branch]
@@ -113,8 +108,6 @@ def forget_appointments() -> None:
 
 def find_by_reference(turn: Turn, code: str):
     """(appointment or None, failed). Raises QmaticAppointmentCancelled for a cancelled appointment."""
-    from integrations.qmatic.errors import QmaticAppointmentCancelled, QmaticError, QmaticNotFound
-
     try:
         with traced(turn) as (client, trace):
             return client.find_by_reference(code, deadline_s=LOOKUP_DEADLINE_S, trace=trace), False

@@ -1,53 +1,41 @@
 """Visitors without an appointment: a walk-in ticket where the service allows it, otherwise how to book."""
 from __future__ import annotations
 
-import difflib
-import re
-
 from dialogue.content.model import Content, Service
+from dialogue.opening_hours import WalkIn, next_opening, walk_in
+from dialogue.service_names import service_from_text
+from dialogue.times import say_day, say_time
+from integrations.qmatic.errors import QmaticError
 
 from .base import ElvieAction, Turn
+from .faq import answer_practical_question
+from .opening import area_name, say_closed
 from .qmatic_calls import CHECK_IN_DEADLINE_S, branch_now, qmatic_failed, traced
+from .steps import asks
 
 
 class ActionNoAppointment(ElvieAction):
     action_name = "action_no_appointment"
 
     def act(self, turn: Turn) -> None:
-        services = walk_in_services(turn.content, turn.lang)
-        turn.say("utter_ask_walk_in_service", screen_data={"services": services})
-        turn.set("last_prompt", {"response": "utter_ask_walk_in_service"})
-        turn.expect("walk_in_service", services=[s["name"] for s in services])
+        ask_walk_in_service(turn)
+
+
+@asks("utter_ask_walk_in_service")
+def ask_walk_in_service(turn: Turn, key: str = "utter_ask_walk_in_service") -> None:
+    """Which service, for a visitor without an appointment (those open to walk-ins, on the touch list)."""
+    services = walk_in_services(turn.content, turn.lang)
+    turn.say("utter_ask_walk_in_service", screen_data={"services": services})
+    turn.set("last_prompt", {"response": "utter_ask_walk_in_service"})
+    turn.expect("walk_in_service", services=[s["name"] for s in services])
 
 
 def walk_in_services(content: Content, lang: str) -> list[dict]:
     return [{"key": s.key, "name": s.name(lang)} for s in content.services.values() if s.walk_in]
 
 
-def service_from_text(content: Content, text: str) -> Service | None:
-    """A service named in free text (host-added services have no NLU examples, so match their names too)."""
-    words = re.findall(r"\w+", text.lower())
-    best, best_score = None, 0.0
-    for service in content.services.values():
-        for name in list(service.name.by_lang.values()) + [service.key.replace("_", " ")]:
-            keywords = [w for w in re.findall(r"\w+", name.lower()) if len(w) > 3 and w not in STOPWORDS]
-            hits = sum(1 for k in keywords if difflib.get_close_matches(k, words, n=1, cutoff=0.8))
-            score = hits / len(keywords) if keywords else 0.0
-            if score > best_score:
-                best, best_score = service, score
-    return best if best_score >= 0.5 else None
-
-
-STOPWORDS = {"aanvragen", "een", "uit", "the", "for", "applying", "registering", "uw", "your", "with", "met", "van"}
-
-
 def walk_in_open(turn: Turn, service: Service) -> bool:
     """Can the service still be served today? If not, say when (closed, or too near closing time)."""
-    from dialogue.opening_hours import WalkIn, next_opening, walk_in
-    from dialogue.times import say_day, say_time
-
-    from .opening import area_name, say_closed
-
     now = branch_now(turn)
     decision, state = walk_in(turn.content.opening_hours, service.area, service.key, now)
     if decision is WalkIn.CLOSED:
@@ -71,16 +59,12 @@ class ActionWalkIn(ElvieAction):
     action_name = "action_walk_in"
 
     def act(self, turn: Turn) -> None:
-        from integrations.qmatic.errors import QmaticError
-
         content = turn.content
         key = turn.entity("service")
         service = content.services.get(key) if key else None
         if service is None:  # an unknown surface form, or a service hosts added without new training data
             service = service_from_text(content, key or "") or service_from_text(content, turn.text)
         if service is None:
-            from .faq import answer_practical_question
-
             if answer_practical_question(turn):  # "waar is de wc?" while choosing a service: answer, ask again
                 return
             turn.say("utter_not_understood", example=content.tablet[turn.lang].get("example_walk_in_service", ""))

@@ -24,15 +24,15 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from robot.naoqi.animations import is_stock_animation, stock_animations
+from core.animations import is_stock_animation, stock_animations
+from core.paths import CONTENT_DIR
 
 from .faq import parse_faq
 from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, ClosedDay, Content, Document, Handover,
                     Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_ROOT = REPO_ROOT / "locales"
+DEFAULT_ROOT = CONTENT_DIR
 
 # Placeholders a response text may use; the dialogue fills them in.
 PLACEHOLDERS = (
@@ -474,7 +474,7 @@ def _responses(check: _Checker, src: Source, lang: str) -> dict[str, Response]:
         if gesture is not None and gesture not in GESTURES and not is_stock_animation(str(gesture)):
             if str(gesture).startswith("animations/"):
                 check.add(src, path + ("gesture",), f"'{gesture}' is not one of Pepper's stock animations"
-                          f"{did_you_mean(gesture, stock_animations())} (list: robot/naoqi/pepper_animations.txt)")
+                          f"{did_you_mean(gesture, stock_animations())} (list: core/pepper_animations.txt)")
             else:
                 check.add(src, path + ("gesture",), f"unknown gesture '{gesture}'{did_you_mean(gesture, GESTURES)}; "
                           f"gestures are: {', '.join(GESTURES)}, or a stock animation such as "

@@ -9,7 +9,7 @@ import sys
 
 from aiohttp import web
 
-from robot.lifecycle import stop_requested
+from core.lifecycle import stop_requested
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from robot.logs import setup_logging
+    from core.logs import setup_logging
 
     from .emulator.fixtures import FixtureError, load_fixture
     from .emulator.server import EmulatorAuth, create_app

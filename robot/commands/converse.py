@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from robot.config import ConfigError, load_settings
-from robot.logs import setup_logging
+from core.logs import setup_logging
 from robot.supervisor import ChildFailed, PortInUse
 
 from .script import Script, ScriptError, ScriptTurn, check, load_script
@@ -48,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _converse(script: Script, settings, as_json: bool) -> int:
-    from robot.engine.engine import EngineSettings
+    from robot.engine.settings import EngineSettings
     from robot.harness import LocalElvie
 
     failures = 0

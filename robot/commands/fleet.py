@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from robot.config import ConfigError, load_settings
-from robot.lifecycle import stop_requested
-from robot.logs import log_dir, setup_logging
+from core.lifecycle import stop_requested
+from core.logs import log_dir, setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, free_port
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ import signal
 import sys
 
 from robot.config import ConfigError, load_settings
-from robot.lifecycle import stop_requested
-from robot.logs import log_dir, setup_logging
+from core.lifecycle import stop_requested
+from core.logs import log_dir, setup_logging
 from robot.supervisor import ChildFailed, PortInUse, Supervisor, port_free
 
 log = logging.getLogger(__name__)

@@ -8,31 +8,33 @@ next and in which language, and mutes it while Elvie speaks.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
+from dialogue.content.model import Content
 from robot.speech.pipeline import SpeechPipeline, SpeechSettings
 from robot.speech.types import NotHeard, Recognised, SpeechError, SpeechEvent, SpeechStarted
 
 from .expectations import build
-from .inputs import NotHeardInput, TextInput
+from .inputs import Input, NotHeardInput, TextInput
 
 log = logging.getLogger(__name__)
 
 
+class Hearing(Protocol):
+    """Who is told what the ear hears (the engine). Called from the pipeline's thread."""
+
+    def heard_speech_start_threadsafe(self) -> None: ...
+    def submit_threadsafe(self, item: Input) -> object: ...
+
+
 class Ear:
-    def __init__(self, pipeline: SpeechPipeline):
-        self.pipeline = pipeline
-        self.engine = None
-
-    @classmethod
-    def create(cls, settings: SpeechSettings = SpeechSettings(), whisper=None) -> "Ear":
+    def __init__(self, settings: SpeechSettings = SpeechSettings(), whisper=None):
         """`whisper`: a recogniser shared with other robots' ears (robot/fleet); None: load one."""
-        ear = cls.__new__(cls)
-        ear.engine = None
-        ear.pipeline = SpeechPipeline(ear._on_event, settings, whisper=whisper)  # loads the models: fails clearly
-        return ear
+        self.listener: Hearing | None = None
+        self.pipeline = SpeechPipeline(self._on_event, settings, whisper=whisper)  # loads the models: fails clearly
 
-    def attach(self, engine) -> None:
-        self.engine = engine
+    def attach(self, listener: Hearing) -> None:
+        self.listener = listener
         self.pipeline.start()
 
     def close(self) -> None:
@@ -55,26 +57,24 @@ class Ear:
     def muted_for(self) -> float:
         return self.pipeline.muted_for()
 
-    def expect(self, expecting: str | None, details: dict | None, lang: str | None) -> None:
-        content = self.engine.content.current if self.engine is not None else None
+    def expect(self, expecting: str | None, details: dict | None, lang: str | None, content: Content | None) -> None:
         languages = tuple(content.languages) if content is not None else ("nl", "en")
         self.pipeline.set_expectation(build(expecting, details, lang, languages, content))
         self.pipeline.set_language(lang)
 
     # -- from the pipeline's thread
     def _on_event(self, event: SpeechEvent) -> None:
-        engine = self.engine
-        if engine is None or engine.loop is None:
+        listener = self.listener
+        if listener is None:
             return
         if isinstance(event, SpeechStarted):
-            engine.loop.call_soon_threadsafe(engine.heard_speech_start)
+            listener.heard_speech_start_threadsafe()
         elif isinstance(event, Recognised):
             u = event.utterance
-            engine.submit_threadsafe(TextInput(text=u.text, source="speech", lang=u.lang, confidence=u.confidence,
-                                               intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at,
-                                               timings_ms=dict(u.timings),
-                                               language_votes=dict(u.language_votes)))
+            listener.submit_threadsafe(TextInput(text=u.text, source="speech", lang=u.lang, confidence=u.confidence,
+                                                 intent=u.intent, entities=dict(u.entities), ended_at=event.ended_at,
+                                                 timings_ms=dict(u.timings), language_votes=dict(u.language_votes)))
         elif isinstance(event, NotHeard):
-            engine.submit_threadsafe(NotHeardInput(reason=event.reason))
+            listener.submit_threadsafe(NotHeardInput(reason=event.reason))
         elif isinstance(event, SpeechError):
             log.error("speech: %s", event.message)

@@ -67,6 +67,7 @@ class TurnResult:
     # `say`/`responses`, which are the answer itself, since whether it is needed depends on timing.
     meanwhile: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)  # the turn's stage events (robot/engine/turn_events.py)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

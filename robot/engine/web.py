@@ -48,52 +48,68 @@ def _view(engine: Engine) -> dict:
     return view
 
 
-def create_app(engine: Engine, control_token: str | None, *, access: TabletAccess,
-               touch_limit: TouchRateLimit | None = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_security_headers, _no_tracebacks])
-    touch_limit = touch_limit or TouchRateLimit()
+class TabletApi:
+    """The tablet app's API (its state as events, taps) for the robot's tablet only, and the operator's
+    control endpoints behind their token."""
 
-    def require_tablet(request: web.Request) -> None:
-        if not access.permits_client(request.remote):
+    def __init__(self, engine: Engine, control_token: str | None, access: TabletAccess, touch_limit: TouchRateLimit):
+        self.engine = engine
+        self.control_token = control_token
+        self.access = access
+        self.touch_limit = touch_limit
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/", lambda r: web.HTTPFound("/tablet/"))
+        app.router.add_get("/tablet/", self.tablet_index)
+        app.router.add_static("/tablet/static/", STATIC_DIR, show_index=False)
+        app.router.add_get("/api/tablet/state", self.state)
+        app.router.add_get("/api/tablet/events", self.events)
+        app.router.add_post("/api/tablet/touch", self.touch)
+        app.router.add_get("/api/health", self.health)
+        app.router.add_post("/api/control/text", self.control_text)
+        app.router.add_post("/api/control/rotate-tablet-key", self.control_rotate)
+
+    def require_tablet(self, request: web.Request) -> None:
+        if not self.access.permits_client(request.remote):
             raise web.HTTPForbidden(text="this address may not use the tablet API")
-        if not access.accepts(_given_key(request)):
+        if not self.access.accepts(_given_key(request)):
             raise web.HTTPUnauthorized(text="the tablet API needs the key from the tablet's URL")
 
-    async def tablet_index(_request):
+    async def tablet_index(self, _request):
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-store"})
 
-    async def state(request: web.Request):
-        require_tablet(request)
+    async def state(self, request: web.Request):
+        self.require_tablet(request)
         try:
             after = int(request.query.get("after", "-1"))
         except ValueError:
             after = -1
         if after >= 0:
-            await engine.tablet.changed_after(after, timeout=20.0)
-            require_tablet(request)  # the secret may have been rotated while waiting
-        return web.json_response(_view(engine), headers={"Cache-Control": "no-store"})
+            await self.engine.tablet.changed_after(after, timeout=20.0)
+            self.require_tablet(request)  # the secret may have been rotated while waiting
+        return web.json_response(_view(self.engine), headers={"Cache-Control": "no-store"})
 
-    async def events(request: web.Request):
-        require_tablet(request)
+    async def events(self, request: web.Request):
+        self.require_tablet(request)
         given = _given_key(request)
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                                "X-Accel-Buffering": "no"})
         await response.prepare(request)
-        rotation = access.next_rotation()
+        rotation = self.access.next_rotation()
         change: asyncio.Future | None = None
         version = -1
         try:
-            while access.accepts(given):
-                change = asyncio.ensure_future(engine.tablet.changed_after(version, timeout=15.0))
+            while self.access.accepts(given):
+                change = asyncio.ensure_future(self.engine.tablet.changed_after(version, timeout=15.0))
                 await asyncio.wait({change, rotation}, return_when=asyncio.FIRST_COMPLETED)
-                if not change.done() or not access.accepts(given):
+                if not change.done() or not self.access.accepts(given):
                     break
                 view = change.result()
                 if view.version == version:
                     await response.write(b": keep-alive\n\n")
                     continue
                 version = view.version
-                await response.write(f"data: {json.dumps(_view(engine))}\n\n".encode())
+                await response.write(f"data: {json.dumps(_view(self.engine))}\n\n".encode())
             await response.write_eof()  # rotated: the page reconnects with its (old) key and gets 401
         except (ConnectionResetError, asyncio.CancelledError):
             pass
@@ -103,53 +119,49 @@ def create_app(engine: Engine, control_token: str | None, *, access: TabletAcces
                 change.cancel()
         return response
 
-    async def touch(request: web.Request):
-        require_tablet(request)
-        if not touch_limit.allow(request.remote):
+    async def touch(self, request: web.Request):
+        self.require_tablet(request)
+        if not self.touch_limit.allow(request.remote):
             raise web.HTTPTooManyRequests(text="too many touches; try again in a moment",
-                                          headers={"Retry-After": str(touch_limit.retry_after_s(request.remote))})
+                                          headers={"Retry-After": str(self.touch_limit.retry_after_s(request.remote))})
         body = await _json_body(request)
         button = body.get("button")
         if not isinstance(button, str) or not button:
             raise web.HTTPBadRequest(text="a touch needs a 'button'")
         value = body.get("value")
-        future = engine.submit(TouchInput(button=button, value=None if value is None else str(value)))
+        future = self.engine.submit(TouchInput(button=button, value=None if value is None else str(value)))
         if request.query.get("wait"):
             result = await future
             return web.json_response(result.to_json())
         return web.json_response({"accepted": True}, status=202)
 
-    async def health(request: web.Request):
+    async def health(self, request: web.Request):
         status = {"status": "ok"}
-        if _has_token(request, control_token) or (access.permits_client(request.remote)
-                                                  and access.accepts(_given_key(request))):
-            status.update(robot=engine.robot_connected, content_version=engine.content.current.version,
-                          content_problems=[str(p) for p in engine.content.problems])
+        if _has_token(request, self.control_token) or (self.access.permits_client(request.remote)
+                                                       and self.access.accepts(_given_key(request))):
+            status.update(robot=self.engine.robot_connected, content_version=self.engine.content.current.version,
+                          content_problems=[str(p) for p in self.engine.content.problems])
         return web.json_response(status, headers={"Cache-Control": "no-store"})
 
-    async def control_text(request: web.Request):
-        _require_token(request, control_token)
+    async def control_text(self, request: web.Request):
+        _require_token(request, self.control_token)
         body = await _json_body(request)
         text = body.get("text")
         if not isinstance(text, str):
             raise web.HTTPBadRequest(text="'text' is required")
-        result = await engine.submit(TextInput(text=text, source="typed", lang=body.get("lang")))
+        result = await self.engine.submit(TextInput(text=text, source="typed", lang=body.get("lang")))
         return web.json_response(result.to_json())
 
-    async def control_rotate(request: web.Request):
-        _require_token(request, control_token)
-        access.rotate()
+    async def control_rotate(self, request: web.Request):
+        _require_token(request, self.control_token)
+        self.access.rotate()
         return web.json_response({"rotated": True})
 
-    app.router.add_get("/", lambda r: web.HTTPFound("/tablet/"))
-    app.router.add_get("/tablet/", tablet_index)
-    app.router.add_static("/tablet/static/", STATIC_DIR, show_index=False)
-    app.router.add_get("/api/tablet/state", state)
-    app.router.add_get("/api/tablet/events", events)
-    app.router.add_post("/api/tablet/touch", touch)
-    app.router.add_get("/api/health", health)
-    app.router.add_post("/api/control/text", control_text)
-    app.router.add_post("/api/control/rotate-tablet-key", control_rotate)
+
+def create_app(engine: Engine, control_token: str | None, *, access: TabletAccess,
+               touch_limit: TouchRateLimit | None = None) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_security_headers, _no_tracebacks])
+    TabletApi(engine, control_token, access, touch_limit or TouchRateLimit()).add_routes(app)
     return app
 
 

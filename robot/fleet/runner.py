@@ -21,11 +21,10 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from dialogue import nlg
 from dialogue.content.store import ContentStore
 
 from ..config import StackSettings
-from ..engine.engine import EngineSettings
+from ..engine.settings import EngineSettings
 from ..engine.inputs import NotHeardInput
 from ..stack import StackUrls
 from ..supervisor import free_port
@@ -168,10 +167,10 @@ class RobotSlot:
             if self._crash_reason:
                 return self._crash_reason
             engine = running.engine
-            dead = [task for task in engine._tasks if task.done()]
-            if dead:
-                return f"task {dead[0].get_name()} ended"
-            if engine._turn_lock.locked() and time.monotonic() - engine._turn_started > options.stuck_s:
+            dead = engine.tasks.ended_long_lived()
+            if dead is not None:
+                return f"task {dead.get_name()} ended"
+            if engine.turn_running_s() > options.stuck_s:
                 return f"stuck in a turn for {options.stuck_s:.0f} s"
             self._update_figures(engine)
             if time.monotonic() - self._battery_at > options.battery_every_s:
@@ -209,22 +208,8 @@ class RobotSlot:
 
     async def _say_one_moment(self) -> None:
         running = self.running
-        if running is None or running.engine._turn_lock.locked():
-            return
-        engine = running.engine
-        lang = engine.conversation.lang or self.entry.language
-        rendered = nlg.render(engine.content.current, ONE_MOMENT, {"lang": lang})
-        if rendered is None:
-            return
-        engine.tablet.update(subtitle=rendered.text, indicator="thinking")
-        ear = running.ear
-        if ear is not None:
-            ear.mute()
-        try:
-            await engine._body_call("speak", rendered.text, rendered.lang, rendered.gesture)
-        finally:
-            if ear is not None:
-                ear.unmute(engine.settings.unmute_tail_s)
+        if running is not None:
+            await running.engine.say_aside(ONE_MOMENT)
 
 
 class FleetRunner:
@@ -280,7 +265,7 @@ class FleetRunner:
             return None
         from robot.engine.ear import Ear
 
-        return Ear.create(whisper=self.pool.for_robot(slot.entry.id, slot.one_moment, slot.gave_up))
+        return Ear(whisper=self.pool.for_robot(slot.entry.id, slot.one_moment, slot.gave_up))
 
     async def close(self) -> None:
         await asyncio.gather(*(slot.stop() for slot in self.slots.values()), return_exceptions=True)

@@ -237,5 +237,5 @@ class NaoqiBody:
         self.connection.service("ALMotion").setAngles(["HeadPitch"], [0.35], 0.15)
 
     def publish(self, key: str, value) -> None:
-        """Raise an ALMemory event (e.g. Elvie/Turn for the simulator's conversation log)."""
+        """Raise an ALMemory event (Elvie/Heard, Elvie/ContentProblems: for whoever watches the robot's memory)."""
         self.connection.service("ALMemory").raiseEvent(key, value)

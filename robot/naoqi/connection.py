@@ -27,7 +27,6 @@ class RobotSettings:
     password: str | None = None
     first_backoff_s: float = 0.5
     max_backoff_s: float = 10.0
-    allow_base_movement: bool = False  # the base never moves unless explicitly allowed
     # Where this machine listens for the robot's calls back (the microphone's processRemote). For a real
     # Pepper it must be reachable from the robot: by default every interface, on a free port.
     listen_url: str | None = None

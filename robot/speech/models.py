@@ -17,7 +17,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from core.paths import models_root
+
 WHISPER_SIZE = 145_217_532
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 WHISPER_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -35,10 +36,6 @@ class ModelError(RuntimeError):
     """A speech model is missing or broken; the message says how to fix it."""
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models"))
-
-
 def _package_data(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
@@ -48,7 +45,7 @@ def _package_data(name: str) -> Path:
 
 
 def whisper_dir(root: Path | None = None) -> Path:
-    return (root or models_dir()) / "whisper-base"
+    return (root or models_root()) / "whisper-base"
 
 
 def check_whisper(root: Path | None = None) -> Path:
@@ -118,7 +115,7 @@ def prepare_whisper(root: Path | None = None) -> Path:
 
 
 def smart_turn_path(root: Path | None = None) -> Path:
-    return (root or models_dir()) / "smart-turn" / "smart-turn-v3.2-cpu.onnx"
+    return (root or models_root()) / "smart-turn" / "smart-turn-v3.2-cpu.onnx"
 
 
 def _sha256(path: Path) -> str:
@@ -182,11 +179,11 @@ def _download_wheel(folder: Path) -> Path:
 
 
 def vosk_dir(lang: str, root: Path | None = None) -> Path:
-    return (root or models_dir()) / "vosk" / lang
+    return (root or models_root()) / "vosk" / lang
 
 
 def installed_vosk_languages(root: Path | None = None) -> list[str]:
-    base = (root or models_dir()) / "vosk"
+    base = (root or models_root()) / "vosk"
     if not base.is_dir():
         return []
     return sorted(p.name for p in base.iterdir() if p.is_dir() and _looks_like_vosk(p))
@@ -213,7 +210,7 @@ def add_vosk(source: Path | str, lang: str, root: Path | None = None) -> Path:
     if not source.exists():
         raise ModelError(f"{source} does not exist; give the Vosk model's .zip or its unpacked folder")
     target = vosk_dir(lang, root)
-    with tempfile.TemporaryDirectory(dir=(root or models_dir()).as_posix() if (root or models_dir()).exists()
+    with tempfile.TemporaryDirectory(dir=(root or models_root()).as_posix() if (root or models_root()).exists()
                                      else None) as tmp:
         if source.is_file():
             if not zipfile.is_zipfile(source):

@@ -1,9 +1,9 @@
-"""Gestures in locales/ are animations Pepper really has (robot/naoqi/pepper_animations.txt)."""
+"""Gestures in locales/ are animations Pepper really has (core/pepper_animations.txt)."""
 from __future__ import annotations
 
 from dialogue.content.loader import load_content
 from robot.gestures import GESTURE_ANIMATIONS, annotate
-from robot.naoqi.animations import stock_animations
+from core.animations import stock_animations
 from simulator.services.annotations import TAG_ANIMATIONS
 
 from .conftest import edit, problems

@@ -61,8 +61,8 @@ def test_a_check_in_whose_answer_is_lost_and_a_walk_in_at_the_same_moment(stack)
     checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer(), "affirm"),
                                 lambda: walking_in.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"}))
     visits = {v["appointmentId"]: v["ticketId"] for v in server.state.visits.values()}
-    assert [r.key for r in checked] == ["utter_checked_in"] and checking_in.slots["ticket"] == visits[100] == "R001"
-    assert [r.key for r in walked] == ["utter_walk_in_ticket"] and walking_in.slots["ticket"] == visits[None] == "B001"
+    assert [r.response for r in checked] == ["utter_checked_in"] and checking_in.slots["ticket"] == visits[100] == "R001"
+    assert [r.response for r in walked] == ["utter_walk_in_ticket"] and walking_in.slots["ticket"] == visits[None] == "B001"
     assert len(server.state.visits) == 2  # nothing lost, nothing doubled
     assert checking_in.operations[0] == "arrive:timeout" and "walk_in:200" not in checking_in.operations
     assert walking_in.operations == ["walk_in:200"]
@@ -76,8 +76,8 @@ def test_a_full_queue_during_a_check_in_names_the_visitors_own_service(stack):  
     checking_in, walking_in = _at_last_document(rt, 100, "nl"), Visitor(rt, "nl")
     checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer(), "affirm"),
                                 lambda: walking_in.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"}))
-    assert [r.key for r in checked] == ["utter_queue_full"]
+    assert [r.response for r in checked] == ["utter_queue_full"]
     assert "de wachtrij voor het aanvragen van een rijbewijs is vol" in checked[0].text
     assert checking_in.slots.get("handover") is True and "ticket" not in checking_in.slots
-    assert [r.key for r in walked] == ["utter_walk_in_ticket"] and walking_in.slots["ticket"] == "B001"
+    assert [r.response for r in walked] == ["utter_walk_in_ticket"] and walking_in.slots["ticket"] == "B001"
     assert server.state.appointments[100]["status"] == "CREATED"  # reception can still check them in

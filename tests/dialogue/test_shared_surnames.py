@@ -17,9 +17,9 @@ from dialogue import runtime as runtime_module
 from dialogue.actions.candidates import birth_date
 from dialogue.actions.checkin import ActionAppointmentConfirmed, ActionDocumentAnswer
 from dialogue.actions.faq import ActionOutOfScope
-from dialogue.actions.lookup import ActionCheckInRequest, ActionChooseCandidate, ActionLookupName
+from dialogue.actions.lookup import ActionCheckInRequest, ActionChooseCandidate, ActionDontKnow, ActionLookupName
 from dialogue.actions.qmatic_calls import forget_appointments
-from dialogue.actions.repair import ActionDontKnow, ActionRepair
+from dialogue.actions.repair import ActionRepair
 from dialogue.clock import BranchClock
 from dialogue.content.store import ContentStore
 
@@ -62,7 +62,7 @@ def stack(monkeypatch):
 
 
 def keys(said) -> list[str]:
-    return [r.key for r in said]
+    return [r.response for r in said]
 
 
 def text(said) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import aiohttp
 import pytest
 
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.harness import LocalElvie
 
 pytestmark = pytest.mark.slow

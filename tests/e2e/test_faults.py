@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.harness import LocalElvie
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from dialogue.content.yamlsource import Source
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.engine.inputs import TextInput
 from robot.fleet.config import parse_fleet
 from robot.fleet.runner import FleetOptions, FleetRunner
@@ -156,7 +156,7 @@ def test_one_robots_engine_dying_is_restarted_while_the_others_talk_on(stack, pe
             await stadhuis.engine.handle(TextInput(text="Hello", source="typed"))
             conversation = stadhuis.engine.conversation.id
             broken = noord.engine
-            broken._tasks[0].cancel()  # the engine's idle watch dies: that engine is no longer whole
+            broken.tasks.named("idle-watch").cancel()  # the engine's idle watch dies: that engine is no longer whole
             answers = []
             for line in ("I have an appointment", "what are the opening hours", "thank you"):
                 answers.append(await stadhuis.engine.handle(TextInput(text=line, source="typed")))

@@ -16,8 +16,8 @@ import aiohttp
 import pytest
 
 from robot.harness import LocalElvie
-from robot.logs import RedactingFilter
-from robot.logs import log_dir as current_log_dir
+from core.logs import RedactingFilter
+from core.logs import log_dir as current_log_dir
 
 pytestmark = pytest.mark.slow
 

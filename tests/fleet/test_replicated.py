@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from robot.config import load_settings
-from robot.engine.engine import EngineSettings
+from robot.engine.settings import EngineSettings
 from robot.harness import LocalElvie
 from robot.supervisor import Supervisor, free_port
 from tests.e2e.conftest import SUITE_CLOCK

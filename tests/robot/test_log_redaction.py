@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import logging
 
-from robot.logs import RedactingFilter, forget_sensitive, register_sensitive
+from core.logs import RedactingFilter, forget_sensitive, register_sensitive
 
 
 def test_a_traceback_quoting_a_name_or_the_key_is_masked():

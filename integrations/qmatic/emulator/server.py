@@ -64,17 +64,42 @@ def _error(exc: EmulatorError) -> web.Response:
                         content_type="application/json")
 
 
-def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
-               fixture: dict | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+class OrchestraApi:
+    """The REST endpoints a real Orchestra serves (entry point, appointment, service point, calendar, mobile),
+    each with the faults a test may have asked for."""
 
-    async def faulty(request: web.Request, operation: str, act: Callable[[], Any]) -> web.StreamResponse:
+    def __init__(self, state: EmulatorState, auth: EmulatorAuth):
+        self.state = state
+        self.auth = auth
+
+    def add_routes(self, app: web.Application) -> None:
+        for prefix in PREFIXES:
+            add = app.router.add_route
+            add("GET", prefix + "/entrypoint/branches/{branch}/entryPoints/deviceTypes/{device}", self.entry_points)
+            add("GET", prefix + "/entrypoint/branches/", self.branches)
+            add("GET", prefix + "/entrypoint/branches/{branch}/services/", self.services)
+            add("GET", prefix + "/appointment/appointments/search", self.search)
+            add("GET", prefix + "/appointment/appointments/external/{ref}", self.external_id)
+            add("GET", prefix + "/appointment/appointments/{id:\\d+}", self.appointment)
+            add("GET", prefix + "/appointment/branches/{branch}/appointments/{id:\\d+}", self.appointment)
+            add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits", self.create_visit)
+            add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits/", self.create_visit)
+            add("GET", prefix + "/entrypoint/branches/{branch}/visits/{visit}", self.visit)
+            add("GET", prefix + "/servicepoint/branches/{branch}/queues/", self.queues)
+            add("GET", prefix + "/servicepoint/branches/{branch}/queues/{queue}/visits/full", self.queue_visits)
+            add("GET", prefix + "/managementinformation/v2/branches/{branch}/queues", self.queue_statistics)
+        for prefix in CALENDAR:
+            app.router.add_get(prefix + "/appointments/publicid/{ref}", self.public_id)
+        app.router.add_get(MOBILE + "/branches/{branch}/services/wait-info", self.wait_info)
+        app.router.add_get(MOBILE + "/branches/{branch}/visits", self.mobile_visits)
+
+    async def faulty(self, request: web.Request, operation: str, act: Callable[[], Any]) -> web.StreamResponse:
         """Apply the operation's fault (if any) around `act`, which does the real work."""
-        with state.lock:
-            fault = take(state.faults, operation)
-            world = state.world
+        with self.state.lock:
+            fault = take(self.state.faults, operation)
+            world = self.state.world
         kind = fault["kind"] if fault else None
-        if not auth.allows(request) or kind == "auth_failure":
+        if not self.auth.allows(request) or kind == "auth_failure":
             return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Basic realm="qp"'})
         if kind == "refuse":
             if request.transport is not None:
@@ -92,8 +117,8 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
         if kind == "latency":
             await asyncio.sleep(fault["ms"] / 1000)
         try:
-            with state.lock:
-                if state.world != world:  # re-seeded while this request waited (tests seed between visitors)
+            with self.state.lock:
+                if self.state.world != world:  # re-seeded while this request waited (tests seed between visitors)
                     return web.Response(status=503, text="the emulator was re-seeded", headers={"error_code": "8096"})
                 result = act()
         except EmulatorError as exc:
@@ -106,110 +131,112 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
             return web.Response(status=200, text="", content_type="application/json")
         return _json(result)
 
-    def branch(request: web.Request) -> int:
+    def branch(self, request: web.Request) -> int:
         try:
             return int(request.match_info["branch"])
         except ValueError:
             raise web.HTTPBadRequest(text="branch id must be a number") from None
 
-    async def entry_points(request):
-        return await faulty(request, "entry_point",
-                            lambda: state.entry_points(branch(request), request.match_info["device"]))
+    async def entry_points(self, request):
+        return await self.faulty(request, "entry_point",
+                                 lambda: self.state.entry_points(self.branch(request), request.match_info["device"]))
 
-    async def branches(request):
-        return await faulty(request, "branches", lambda: [{"id": b.id, "name": b.name}
-                                                          for b in state.branches.values()])
+    async def branches(self, request):
+        return await self.faulty(request, "branches", lambda: [{"id": b.id, "name": b.name}
+                                                               for b in self.state.branches.values()])
 
-    async def services(request):
-        return await faulty(request, "services", lambda: state.branch_services(branch(request)))
+    async def services(self, request):
+        return await self.faulty(request, "services", lambda: self.state.branch_services(self.branch(request)))
 
-    async def wait_info(request):
-        return await faulty(request, "wait_info", lambda: state.wait_info(branch(request)))
+    async def wait_info(self, request):
+        return await self.faulty(request, "wait_info", lambda: self.state.wait_info(self.branch(request)))
 
-    async def search(request):
+    async def search(self, request):
         query = request.query
         try:
             branch_id = int(query["branchId"])
             from_date, to_date = query["fromDate"], query["toDate"]
         except (KeyError, ValueError):
             raise web.HTTPBadRequest(text="branchId, fromDate and toDate are required") from None
-        return await faulty(request, "appointments", lambda: state.search(branch_id, from_date, to_date))
+        return await self.faulty(request, "appointments", lambda: self.state.search(branch_id, from_date, to_date))
 
-    async def appointment(request):
-        return await faulty(request, "appointment", lambda: state.appointment(int(request.match_info["id"])))
+    async def appointment(self, request):
+        return await self.faulty(request, "appointment",
+                                 lambda: self.state.appointment(int(request.match_info["id"])))
 
-    async def public_id(request):
-        return await faulty(request, "appointment_by_public_id", lambda: state.by_public_id(request.match_info["ref"]))
+    async def public_id(self, request):
+        return await self.faulty(request, "appointment_by_public_id",
+                                 lambda: self.state.by_public_id(request.match_info["ref"]))
 
-    async def external_id(request):
-        return await faulty(request, "appointment_by_external_id",
-                            lambda: state.by_external_id(request.match_info["ref"]))
+    async def external_id(self, request):
+        return await self.faulty(request, "appointment_by_external_id",
+                                 lambda: self.state.by_external_id(request.match_info["ref"]))
 
-    async def create_visit(request):
+    async def create_visit(self, request):
         try:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise web.HTTPBadRequest(text="JSON body expected") from None
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(text="JSON object expected")
-        branch_id, entry = branch(request), int(request.match_info["entry"])
+        branch_id, entry = self.branch(request), int(request.match_info["entry"])
         parameters = {str(k): str(v) for k, v in (body.get("parameters") or {}).items()}
         if body.get("appointmentId") is not None:
-            return await faulty(request, "arrive",
-                                lambda: state.arrive(branch_id, entry, int(body["appointmentId"]), parameters))
-        return await faulty(request, "walk_in",
-                            lambda: state.walk_in(branch_id, entry, list(body.get("services") or []), parameters))
+            appointment = int(body["appointmentId"])
+            return await self.faulty(request, "arrive",
+                                     lambda: self.state.arrive(branch_id, entry, appointment, parameters))
+        services = list(body.get("services") or [])
+        return await self.faulty(request, "walk_in", lambda: self.state.walk_in(branch_id, entry, services, parameters))
 
-    async def visit(request):
-        return await faulty(request, "visit", lambda: state.visit(branch(request), int(request.match_info["visit"])))
+    async def visit(self, request):
+        return await self.faulty(request, "visit",
+                                 lambda: self.state.visit(self.branch(request), int(request.match_info["visit"])))
 
-    async def queues(request):
-        return await faulty(request, "queues", lambda: state.queue_list(branch(request)))
+    async def queues(self, request):
+        return await self.faulty(request, "queues", lambda: self.state.queue_list(self.branch(request)))
 
-    async def queue_visits(request):
-        return await faulty(request, "queue_visits",
-                            lambda: state.queue_visits(branch(request), int(request.match_info["queue"])))
+    async def queue_visits(self, request):
+        queue = int(request.match_info["queue"])
+        return await self.faulty(request, "queue_visits", lambda: self.state.queue_visits(self.branch(request), queue))
 
-    async def queue_statistics(request):
-        return await faulty(request, "queue_statistics", lambda: state.queue_statistics(branch(request)))
+    async def queue_statistics(self, request):
+        return await self.faulty(request, "queue_statistics",
+                                 lambda: self.state.queue_statistics(self.branch(request)))
 
-    async def mobile_visits(request):
-        return await faulty(request, "visits", lambda: state.mobile_visits(branch(request)))
+    async def mobile_visits(self, request):
+        return await self.faulty(request, "visits", lambda: self.state.mobile_visits(self.branch(request)))
 
-    for prefix in PREFIXES:
-        add = app.router.add_route
-        add("GET", prefix + "/entrypoint/branches/{branch}/entryPoints/deviceTypes/{device}", entry_points)
-        add("GET", prefix + "/entrypoint/branches/", branches)
-        add("GET", prefix + "/entrypoint/branches/{branch}/services/", services)
-        add("GET", prefix + "/appointment/appointments/search", search)
-        add("GET", prefix + "/appointment/appointments/external/{ref}", external_id)
-        add("GET", prefix + "/appointment/appointments/{id:\\d+}", appointment)
-        add("GET", prefix + "/appointment/branches/{branch}/appointments/{id:\\d+}", appointment)
-        add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits", create_visit)
-        add("POST", prefix + "/entrypoint/branches/{branch}/entryPoints/{entry}/visits/", create_visit)
-        add("GET", prefix + "/entrypoint/branches/{branch}/visits/{visit}", visit)
-        add("GET", prefix + "/servicepoint/branches/{branch}/queues/", queues)
-        add("GET", prefix + "/servicepoint/branches/{branch}/queues/{queue}/visits/full", queue_visits)
-        add("GET", prefix + "/managementinformation/v2/branches/{branch}/queues", queue_statistics)
-    for prefix in CALENDAR:
-        app.router.add_get(prefix + "/appointments/publicid/{ref}", public_id)
-    app.router.add_get(MOBILE + "/branches/{branch}/services/wait-info", wait_info)
-    app.router.add_get(MOBILE + "/branches/{branch}/visits", mobile_visits)
 
-    # ------------------------------------------------------------------ admin
-    def admin(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+class AdminApi:
+    """The emulator's own endpoints (tests and benchmarks): seed, reset, faults, time format; behind a token."""
+
+    def __init__(self, state: EmulatorState, admin_token: str, fixture: dict | None):
+        self.state = state
+        self.admin_token = admin_token
+        self.fixture = fixture
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/admin/state", self._guarded(self.show_state))
+        app.router.add_post("/admin/format", self._guarded(self.set_format))
+        app.router.add_post("/admin/faults", self._guarded(self.add_fault))
+        app.router.add_delete("/admin/faults", self._guarded(self.clear_faults))
+        app.router.add_post("/admin/reset", self._guarded(self.reset_world))
+        app.router.add_post("/admin/seed", self._guarded(self.seed_world))
+        app.router.add_get("/admin/health", lambda r: _json({"status": "ok"}))
+
+    def _guarded(self, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
         async def guarded(request: web.Request):
             given = request.headers.get("X-Admin-Token", "")
-            if not hmac.compare_digest(given, admin_token):
+            if not hmac.compare_digest(given, self.admin_token):
                 return web.Response(status=401, text="admin endpoints need the X-Admin-Token header")
             return await handler(request)
         return guarded
 
-    async def admin_state(_request):
-        with state.lock:
-            return _json(state.snapshot())
+    async def show_state(self, _request):
+        with self.state.lock:
+            return _json(self.state.snapshot())
 
-    async def admin_add_fault(request):
+    async def add_fault(self, request):
         try:
             body = await request.json()
             operation = str(body.get("endpoint") or body.get("operation") or "*")
@@ -218,50 +245,49 @@ def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
             return web.Response(status=400, text="JSON body {endpoint, kind, ...} expected")
         except FaultError as exc:
             return web.Response(status=400, text=str(exc))
-        with state.lock:
-            state.faults[operation] = fault
-        return _json({"faults": state.faults})
+        with self.state.lock:
+            self.state.faults[operation] = fault
+        return _json({"faults": self.state.faults})
 
-    async def admin_clear_faults(_request):
-        with state.lock:
-            state.faults.clear()
+    async def clear_faults(self, _request):
+        with self.state.lock:
+            self.state.faults.clear()
         return _json({"faults": {}})
 
-    async def admin_reset(_request):
+    async def reset_world(self, _request):
         try:
-            seed(state, fixture or load_fixture(None))
+            seed(self.state, self.fixture or load_fixture(None))
         except FixtureError as exc:
             return web.Response(status=400, text=str(exc))
         return _json({"ok": True})
 
-    async def admin_seed(request):
+    async def seed_world(self, request):
         try:
             body = await request.json()
-            seed(state, body)
+            seed(self.state, body)
         except (json.JSONDecodeError, TypeError, AttributeError):
             return web.Response(status=400, text="a fixture as JSON is expected")
         except FixtureError as exc:
             return web.Response(status=400, text=str(exc))
-        return _json({"ok": True, "appointments": len(state.appointments)})
+        return _json({"ok": True, "appointments": len(self.state.appointments)})
 
-    async def admin_format(request):
+    async def set_format(self, request):
         try:
             body = await request.json()
-            with state.lock:
-                state.set_format(body.get("time_format"), body.get("numeric_status"))
+            with self.state.lock:
+                self.state.set_format(body.get("time_format"), body.get("numeric_status"))
         except (json.JSONDecodeError, AttributeError):
             return web.Response(status=400, text='JSON body {"time_format": ..., "numeric_status": ...} expected')
         except ValueError as exc:
             return web.Response(status=400, text=str(exc))
-        return _json({"time_format": state.time_format, "numeric_status": state.numeric_status})
+        return _json({"time_format": self.state.time_format, "numeric_status": self.state.numeric_status})
 
-    app.router.add_get("/admin/state", admin(admin_state))
-    app.router.add_post("/admin/format", admin(admin_format))
-    app.router.add_post("/admin/faults", admin(admin_add_fault))
-    app.router.add_delete("/admin/faults", admin(admin_clear_faults))
-    app.router.add_post("/admin/reset", admin(admin_reset))
-    app.router.add_post("/admin/seed", admin(admin_seed))
-    app.router.add_get("/admin/health", lambda r: _json({"status": "ok"}))
+
+def create_app(state: EmulatorState, auth: EmulatorAuth, admin_token: str,
+               fixture: dict | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    OrchestraApi(state, auth).add_routes(app)
+    AdminApi(state, admin_token, fixture).add_routes(app)
     return app
 
 

@@ -1,11 +1,17 @@
-"""`elvie check`: validate the host-editable content and the dialogue's use of it."""
+"""`elvie check`: everything a host or operator should look at before going live, with file:line errors:
+the content (dialogue/content/check.py), the settings (and listeners exposed without a credential), and
+the fleet file when this deployment serves several robots."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .loader import ContentInvalid, content_root, load_content
-from .yamlsource import Problem
+from dialogue.content.check import content_problems, summary
+from dialogue.content.yamlsource import Problem
+
+from ..config import ConfigError, load_settings
+from ..exposure import exposure_warnings
+from ..fleet.config import FleetInvalid, fleet_path, load_fleet
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -13,16 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    root = args.content or content_root()
-    problems: list[Problem | str] = []
-    content = None
-    try:
-        content = load_content(root)
-    except ContentInvalid as exc:
-        problems += exc.problems
-    if content is not None:
-        from dialogue.consistency import dialogue_problems
-        problems += dialogue_problems(content)
+    content, problems = content_problems(args.content)
     problems += _settings_problems()
     problems += _fleet_problems(tuple(content.languages) if content is not None else ("nl", "en"))
     for problem in problems:
@@ -30,18 +27,13 @@ def main(args: argparse.Namespace) -> int:
     if problems:
         print(f"\n{len(problems)} problem(s) found. Elvie keeps using the last good version until they are fixed.")
         return 1
-    print(f"Content OK: {len(content.languages)} languages ({', '.join(content.languages)}), "
-          f"{len(content.responses[content.languages[0]])} responses, {len(content.services)} services, "
-          f"{len(content.documents)} documents, {len(content.locations.others)} other location(s).")
+    print(summary(content))
     return 0
 
 
-def _settings_problems() -> list[str]:
+def _settings_problems() -> list[Problem | str]:
     """Settings are not content, but `elvie check` is where one looks before going live: a broken setting
     is a problem (`elvie run` would refuse it), an exposed listener without a credential a warning."""
-    from robot.config import ConfigError, load_settings
-    from robot.exposure import exposure_warnings
-
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -51,10 +43,8 @@ def _settings_problems() -> list[str]:
     return []
 
 
-def _fleet_problems(languages: tuple[str, ...]) -> list:
+def _fleet_problems(languages: tuple[str, ...]) -> list[Problem | str]:
     """The fleet file (robot/fleet/config.py), when this deployment serves several robots."""
-    from robot.fleet.config import FleetInvalid, fleet_path, load_fleet
-
     path = fleet_path()
     if not path.exists():
         return []
