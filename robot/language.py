@@ -2,7 +2,7 @@
 
 Scores the words of a text by how much more often each language uses them: word frequencies
 from the NLU training examples per language (dialogue/data/nlu/<lang>.yml) plus a short list of
-very common words, smoothed, compared as log-ratios. Words both languages use about equally
+very common words (locales/<lang>/speech.yml), smoothed, compared as log-ratios. Words both languages use about equally
 ("ok", names, which are stripped from the examples) count for little. This is one source of evidence;
 the conversation's language is decided from all of them in robot/language_policy.py.
 """
@@ -12,19 +12,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
+from dialogue.content.language_pack import content_languages, language_pack
+from robot import nlu_examples
 
-NLU_DIR = Path(__file__).resolve().parents[1] / "dialogue" / "data" / "nlu"
-COMMON = {
-    "nl": "ik je jij u uw mijn de het een en is ben heb heeft niet geen ja nee wat waar hoe dat dit met voor van "
-          "naar om op bij graag alstublieft dank bedankt goedemorgen goedemiddag afspraak naam hoi doei dag "
-          "kunt kan wil moet hebt zijn er al nog ook maar even meneer mevrouw spreekt nederlands".split(),
-    "en": "i you your my the a an and is am have has not no yes what where how that this with for of to at "
-          "please thanks thank good morning afternoon appointment name hi hello bye can could would want "
-          "need are there already still also but just sir madam speak english".split(),
-}
 WORD = re.compile(r"[a-zà-ÿ']+")
 
 
@@ -35,31 +26,26 @@ class LanguageGuess:
 
 
 class LanguageDetector:
-    def __init__(self, languages: tuple[str, ...] = ("nl", "en"), nlu_dir: Path = NLU_DIR):
-        self.languages = languages
-        counts: dict[str, Counter] = {lang: Counter(COMMON.get(lang, [])) for lang in languages}
+    def __init__(self, languages: tuple[str, ...] | None = None):
+        self.languages = languages = languages or content_languages()
+        common = {lang: pack.common_words if (pack := language_pack(lang)) else () for lang in languages}
+        counts: dict[str, Counter] = {lang: Counter(common[lang]) for lang in languages}
         for lang in languages:
-            path = nlu_dir / f"{lang}.yml"
-            if path.exists():
-                counts[lang].update(self._words_of_nlu(path))
-        for lang in languages:  # very common words weigh more than one training example
-            counts[lang].update({word: 5 for word in COMMON.get(lang, [])})
+            counts[lang].update(self._words_of_nlu(lang))
+            counts[lang].update({word: 5 for word in common[lang]})  # they weigh more than one training example
         self._counts = counts
         self._totals = {lang: sum(c.values()) for lang, c in counts.items()}
         self._vocabulary = len(set().union(*(set(c) for c in counts.values())))
 
     @staticmethod
-    def _words_of_nlu(path: Path) -> list[str]:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    def _words_of_nlu(lang: str) -> list[str]:
+        """The words of the NLU examples (robot/nlu_examples.py), names left out: they are no evidence."""
         words: list[str] = []
-        for block in data.get("nlu", []) or []:
-            examples = block.get("examples") if isinstance(block, dict) else None
-            if not isinstance(examples, str) or "intent" not in block:
-                continue
-            # drop entity annotations' values: names are not evidence of a language
-            text = re.sub(r"\[([^\]]*)\]\((person_name)[^)]*\)|\[([^\]]*)\]\{[^}]*person_name[^}]*\}", " ",
-                          examples)
-            text = re.sub(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
+        for example in nlu_examples.training(lang):
+            text = example.text
+            for entity, value in example.entities:
+                if entity == "person_name":
+                    text = text.replace(value, " ")
             words += WORD.findall(text.lower())
         return words
 

@@ -28,6 +28,7 @@ from core.animations import is_stock_animation, stock_animations
 from core.paths import CONTENT_DIR
 
 from .faq import parse_faq
+from .language_pack import PACK_FILE, LanguagePackInvalid, read_pack
 from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, ClosedDay, Content, Document, Handover,
                     Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, load_yaml
@@ -59,7 +60,7 @@ def content_files(root: Path) -> list[Path]:
     """Every file that makes up the content (used for hashing and hot reload)."""
     files = [root / name for name in SHARED_FILES + OPTIONAL_FILES]
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files += [lang_dir / "responses.yml", lang_dir / "tablet.yml"]
+        files += [lang_dir / "responses.yml", lang_dir / "tablet.yml", lang_dir / PACK_FILE]
     return files
 
 
@@ -572,6 +573,10 @@ def load_content(root: Path | None = None) -> Content:
         src = _load(root, f"{lang}/tablet.yml", problems)
         if src:
             tablet[lang] = (src, _tablet(check, src, lang))
+        try:
+            read_pack(root / lang / PACK_FILE, lang)
+        except LanguagePackInvalid as exc:
+            problems += exc.problems
     _cross_language(check, responses, "response")
     _cross_language(check, tablet, "tablet text")
     for lang, (src, labels) in tablet.items():  # every screen has a heading in every language

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from dialogue.content.check import content_problems, summary
+from dialogue.content.language_pack import content_languages
 from dialogue.content.yamlsource import Problem
 
 from ..config import ConfigError, load_settings
@@ -21,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     content, problems = content_problems(args.content)
     problems += _settings_problems()
-    problems += _fleet_problems(tuple(content.languages) if content is not None else ("nl", "en"))
+    problems += _fleet_problems(tuple(content.languages) if content is not None else content_languages())
     for problem in problems:
         print(problem)
     if problems:

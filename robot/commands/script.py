@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dialogue.content.language_pack import content_languages
 from dialogue.content.yamlsource import Problem, YamlError, load_yaml
 
 TURN_KINDS = ("say", "touch", "audio", "sensor", "wait")
@@ -113,8 +114,9 @@ def load_script(path: Path) -> Script:
     if qmatic_path is not None and not qmatic_path.exists():
         problems.append(source.problem(("qmatic",), f"Qmatic fixture not found: {qmatic_path}"))
     lang = data.get("lang")
-    if lang is not None and lang not in ("nl", "en"):
-        problems.append(source.problem(("lang",), f"lang must be nl or en, not {lang!r}"))
+    if lang is not None and lang not in content_languages():
+        problems.append(source.problem(("lang",), f"lang must be one of {', '.join(content_languages())}, "
+                                                  f"not {lang!r}"))
     if problems:
         raise ScriptError("\n".join(str(p) for p in problems))
     return Script(name=str(data.get("name") or path.stem), path=path, turns=tuple(turns), lang=lang,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from dialogue.content.language_pack import content_languages
 from dialogue.content.model import Content
 from robot.speech.pipeline import SpeechPipeline, SpeechSettings
 from robot.speech.types import NotHeard, Recognised, SpeechError, SpeechEvent, SpeechStarted
@@ -58,7 +59,7 @@ class Ear:
         return self.pipeline.muted_for()
 
     def expect(self, expecting: str | None, details: dict | None, lang: str | None, content: Content | None) -> None:
-        languages = tuple(content.languages) if content is not None else ("nl", "en")
+        languages = tuple(content.languages) if content is not None else content_languages()
         self.pipeline.set_expectation(build(expecting, details, lang, languages, content))
         self.pipeline.set_language(lang)
 

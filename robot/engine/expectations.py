@@ -12,13 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import zip_longest
-from pathlib import Path
 
-import yaml
-
+from dialogue.content.language_pack import content_languages, language_pack
+from robot import nlu_examples
 from robot.speech.types import Candidate, Expectation
-
-NLU_DIR = Path(__file__).resolve().parents[2] / "dialogue" / "data" / "nlu"
 
 # expecting slot -> (expectation kind, intents whose examples are expected, examples per intent)
 CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
@@ -34,44 +31,29 @@ CONTEXTS: dict[str | None, tuple[str, tuple[str, ...], int]] = {
 # Short answers are expected in every state: a bare "nee" must be heard wherever it is said (free
 # transcription of a single short word is the least reliable part of recognition).
 ALWAYS = ("affirm", "deny")
-# The most typical phrases per intent (the intents' example sentences in dialogue/data/nlu);
-# an intent without core phrases uses its shortest examples.
-CORE = {"affirm": {"nl": ["ja", "ja dat klopt"], "en": ["yes", "yes that's right"]},
-        "deny": {"nl": ["nee", "nee dat klopt niet"], "en": ["no", "no that's not right"]},
-        "missing_document": {"nl": ["nee die heb ik niet"], "en": ["no I don't have it"]},
-        "greet": {"nl": ["hallo", "goedemorgen"], "en": ["hello", "good morning"]},
-        "check_in": {"nl": ["ik heb een afspraak"], "en": ["I have an appointment"]},
-        "no_appointment": {"nl": ["ik heb geen afspraak"], "en": ["I don't have an appointment"]},
-        "request_human": {"nl": ["ik wil een medewerker spreken"], "en": ["I want to talk to a person"]}}
-
-
 @lru_cache(maxsize=4)
 def _examples(lang: str) -> dict[str, list[str]]:
-    """Plain examples (no entities) per intent, shortest first."""
-    path = NLU_DIR / f"{lang}.yml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """Plain examples (no entities) per intent, shortest first (robot/nlu_examples.py reads them)."""
     result: dict[str, list[str]] = {}
-    for block in data.get("nlu") or []:
-        if not isinstance(block, dict) or "intent" not in block:
-            continue
-        lines = [line.strip()[2:].strip() for line in str(block.get("examples", "")).splitlines()
-                 if line.strip().startswith("- ")]
-        plain = [line.lower().strip(".!?") for line in lines if "[" not in line]
-        result[block["intent"]] = sorted(dict.fromkeys(plain), key=lambda t: (len(t.split()), len(t)))
-    return result
+    for example in nlu_examples.training(lang):
+        if not example.entities:
+            result.setdefault(example.intent, []).append(example.text.lower().strip(".!?"))
+    return {intent: sorted(dict.fromkeys(texts), key=lambda t: (len(t.split()), len(t)))
+            for intent, texts in result.items()}
 
 
 def _intent_phrases(intent: str, lang: str, count: int) -> list[str]:
-    core = CORE.get(intent, {}).get(lang)
+    """The intent's typical phrases (locales/<lang>/speech.yml), else its shortest NLU examples."""
+    pack = language_pack(lang)
+    core = pack.expected.get(intent) if pack is not None else None
     if core:
         return list(core)
     return [example for example in _examples(lang).get(intent, []) if len(example.split()) <= 6][:count]
 
 
-def build(expecting: str | None, details: dict | None, lang: str | None, languages: tuple[str, ...] = ("nl", "en"),
+def build(expecting: str | None, details: dict | None, lang: str | None, languages: tuple[str, ...] | None = None,
           content=None) -> Expectation:
+    languages = languages or content_languages()
     kind, intents, count = CONTEXTS.get(expecting, CONTEXTS[None])
     details = details or {}
     langs = (lang,) + tuple(l for l in languages if l != lang) if lang in languages else languages

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.paths import REPO_ROOT
+from dialogue.content.language_pack import content_languages
 from dialogue.content.yamlsource import Problem, Source, YamlError, load_yaml
-
-from ..config import REPO_ROOT
 
 FLEET_FILE = REPO_ROOT / "fleet.yml"
 VIRTUAL = "virtual"
@@ -106,12 +106,13 @@ class _Check:
         self.problems.append(self.source.problem(path, message))
 
 
-def parse_fleet(source: Source, languages: tuple[str, ...] = ("nl", "en")) -> Fleet:
+def parse_fleet(source: Source, languages: tuple[str, ...] | None = None) -> Fleet:
     """The fleet in `source`, or FleetInvalid with every problem at its line."""
+    languages = languages or content_languages()
     check = _Check(source)
     data = source.data
     if not isinstance(data, dict):
-        check.add((), "expected 'robots:' with one entry per robot (see docs/deployment.md)")
+        check.add((), "expected 'robots:'' with one entry per robot (see docs/deployment.md)")
         raise FleetInvalid(check.problems)
     for key in data:
         if key not in TOP_KEYS:
@@ -220,19 +221,8 @@ def fleet_path() -> Path:
 def load_fleet(path: Path | None = None, languages: tuple[str, ...] | None = None) -> Fleet:
     """Read and validate the fleet file (FleetInvalid: file:line problems)."""
     path = Path(path or fleet_path())
-    if languages is None:
-        languages = _site_languages()
     try:
         source = load_yaml(path)
     except YamlError as exc:
         raise FleetInvalid(exc.problems) from None
     return parse_fleet(source, languages)
-
-
-def _site_languages() -> tuple[str, ...]:
-    from dialogue.content.loader import ContentInvalid, content_root, load_content
-
-    try:
-        return tuple(load_content(content_root()).languages)
-    except ContentInvalid:
-        return ("nl", "en")

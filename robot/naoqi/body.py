@@ -21,6 +21,7 @@ from typing import Callable
 
 import qi
 
+from dialogue.content.language_pack import language_pack
 from robot.events import VisitorEvent
 from robot.gestures import annotate
 from robot.rough_handling import RoughHandlingDetector
@@ -29,7 +30,6 @@ from .connection import RobotConnection, RobotUnavailable
 
 log = logging.getLogger(__name__)
 
-TTS_LANGUAGES = {"nl": "Dutch", "en": "English"}
 EYE_COLOURS = {"idle": 0xFFFFFF, "listening": 0x2060FF, "thinking": 0xFFB000, "speaking": 0x40FF80,
                "error": 0xFF2020}
 TOUCH_EVENTS = {"FrontTactilTouched": "head_front", "MiddleTactilTouched": "head_middle",
@@ -205,7 +205,8 @@ class NaoqiBody:
     # ------------------------------------------------------------------ actions
     def speak(self, text: str, lang: str, gesture: str | None = None) -> None:
         """Say `text` (blocking until spoken) with the gesture timed to the words."""
-        language = TTS_LANGUAGES.get(lang, "Dutch")
+        pack = language_pack(lang)
+        language = pack.naoqi_language if pack is not None else "English"
         if language != self._language:
             self.connection.service("ALTextToSpeech").setLanguage(language)
             self._language = language

@@ -20,6 +20,8 @@ from typing import Callable
 
 import numpy as np
 
+from dialogue.content.language_pack import content_languages
+
 from .audio import to_float
 from .end_of_turn import EndOfTurn
 from .models import ModelError, check_vosk, installed_vosk_languages
@@ -42,7 +44,7 @@ class SpeechSettings:
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)  # VAD thresholds, end silence (≤ 0.6 s)
     end_of_turn_model: bool = True  # smart-turn decides when a pause ends the turn (False: silence alone)
     understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)  # accept/reject rules
-    languages: tuple[str, ...] = ("nl", "en")
+    languages: tuple[str, ...] = field(default_factory=content_languages)  # the folders under locales/
     threads: int = 2  # CPU threads for Whisper
     score_workers: int = 2  # expected phrases scored at once (one thread each)
     beam_size: int = 1  # greedy: bounded latency; larger beams gained little on short phrases
@@ -57,7 +59,8 @@ class SpeechPipeline:
         self.settings = settings
         self.on_event = on_event
         self.recogniser = whisper or WhisperRecogniser(threads=settings.threads, beam_size=settings.beam_size,
-                                                       score_workers=settings.score_workers)
+                                                       score_workers=settings.score_workers,
+                                                       languages=settings.languages)
         self.understanding = Understanding(self.recogniser, settings.understanding)
         self.vosk: dict[str, object] = {}
         for lang in installed_vosk_languages():

@@ -13,18 +13,24 @@ import tempfile
 import threading
 from pathlib import Path
 
+from dialogue.content.language_pack import language_pack
+
 from .audio import read_wav
 
 log = logging.getLogger(__name__)
 
-VOICES = {"nl": "gmw/nl", "en": "gmw/en"}
-ESPEAK_VOICES = {"nl": "nl", "en": "en", "ko": "ko"}
 _engine_lock = threading.Lock()
 _engine = None
 
 
 class TtsError(RuntimeError):
     pass
+
+
+def espeak_voice(lang: str) -> str:
+    """The language's espeak-ng voice (locales/<lang>/speech.yml); espeak-ng's own name otherwise ("ko")."""
+    pack = language_pack(lang)
+    return pack.espeak_voice if pack is not None else lang
 
 
 def synthesise(text: str, lang: str, voice: str | None = None, rate: int | None = None) -> bytes:
@@ -39,7 +45,7 @@ def synthesise(text: str, lang: str, voice: str | None = None, rate: int | None 
             except Exception as exc:  # noqa: BLE001 - a missing espeak-ng is a set-up problem
                 raise TtsError(f"text-to-speech is not available ({exc}); install espeak-ng "
                                "(`make setup` does this as root)") from None
-        _engine.setProperty("voice", voice or VOICES.get(lang, VOICES["en"]))
+        _engine.setProperty("voice", voice or espeak_voice(lang))
         if rate:
             _engine.setProperty("rate", rate)
         with tempfile.TemporaryDirectory() as tmp:
@@ -56,7 +62,7 @@ def espeak_clip(text: str, lang: str, variant: str | None = None, speed: int = 1
     """A clip straight from espeak-ng (voice variants like '+f2', speed in words/min, pitch 0-99)."""
     if shutil.which("espeak-ng") is None:
         raise TtsError("espeak-ng is not installed; `make setup` installs it")
-    voice = ESPEAK_VOICES.get(lang, lang) + (f"+{variant}" if variant else "")
+    voice = espeak_voice(lang) + (f"+{variant}" if variant else "")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "clip.wav"
         subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-g", str(gap), "-w",

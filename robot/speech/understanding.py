@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from dialogue.content.language_pack import language_pack
 from robot.language import LanguageDetector
 from robot.nlu_examples import normalised
 
@@ -38,27 +39,23 @@ from .retrieval import PhraseIndex, nearest, sound_key
 from .types import Candidate, Expectation, NotHeard, Utterance
 from .whisper_engine import Scored, Transcript, WhisperRecogniser
 
-NAME_TEMPLATES = {"nl": ("mijn naam is {name}", "ik ben {name}"), "en": ("my name is {name}", "I'm {name}")}
 # Phrases of these intents are scored (as rivals: they keep other meanings from being forced on
 # unrelated speech) but never accepted: the transcript itself says more ("where is the toilet").
 NEVER_ACCEPTED = frozenset({"out_of_scope"})
 SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny"})
 # States whose answers are names or codes, which the open vocabulary does not hold ("Clarke" ~ "klaar").
 ANSWERS_ARE_DATA = frozenset({"name", "booking_code"})
-# A booking code read out digit by digit may be transcribed in words ("zeven drie nul drie").
-DIGIT_WORDS = {"nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
-               "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
-               "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-
-
-def digits_spelled_out(text: str) -> str:
-    """'Q M zeven drie nul drie' -> 'Q M 7 3 0 3' (only runs of two or more digit words)."""
+def digits_spelled_out(text: str, lang: str) -> str:
+    """A booking code read out digit by digit may be transcribed in words: 'Q M zeven drie nul drie' ->
+    'Q M 7 3 0 3' (only runs of two or more digit words; the words are in locales/<lang>/speech.yml)."""
+    pack = language_pack(lang)
+    digit_words = pack.digits if pack is not None else {}
     words = text.replace(",", " ").replace(".", " ").split()
-    digit = [w.lower() in DIGIT_WORDS for w in words]
+    digit = [w.lower() in digit_words for w in words]
     out = []
     for i, word in enumerate(words):
         in_run = digit[i] and ((i > 0 and digit[i - 1]) or (i + 1 < len(words) and digit[i + 1]))
-        out.append(DIGIT_WORDS[word.lower()] if in_run else word)
+        out.append(digit_words[word.lower()] if in_run else word)
     return " ".join(out)
 
 
@@ -172,7 +169,7 @@ class Understanding:
         if not self._says_something(best):
             return NotHeard("no_words")
         votes = self._votes(scored, transcripts, conversation_lang, expected)
-        text = digits_spelled_out(best.text) if expectation.kind == "booking_code" else best.text
+        text = digits_spelled_out(best.text, best.lang) if expectation.kind == "booking_code" else best.text
         return Utterance(text=text, lang=self._decided(votes, best.lang, conversation_lang),
                          confidence=round(math.exp(best.avg_logprob), 3),
                          alternatives=tuple((x.candidate.text, round(x.score, 3)) for x in scored[:3]),
@@ -358,7 +355,7 @@ class Understanding:
         candidates += [Candidate(surnames[name], lang, "inform_name", {"person_name": surnames[name]})
                        for name in chosen if surnames[name] != name]
         candidates += [Candidate(template.format(name=name), lang, "inform_name", {"person_name": name})
-                       for template in NAME_TEMPLATES.get(lang, ()) for name in chosen]
+                       for template in _name_phrases(lang) for name in chosen]
         scored = self.recogniser.score(encoded, candidates)
         timings["names_ms"] = (time.monotonic() - t0) * 1000
         best = scored[0] if scored else None
@@ -397,6 +394,12 @@ def _names_pointed_at(transcript: str, names: tuple[str, ...], limit: int, floor
         if similarity >= floor:
             near.append((similarity, name))
     return [name for _, name in sorted(near, key=lambda x: -x[0])[:limit]]
+
+
+def _name_phrases(lang: str) -> tuple[str, ...]:
+    """How visitors say their name in this language ("mijn naam is {name}"), from locales/<lang>/speech.yml."""
+    pack = language_pack(lang)
+    return pack.name_phrases if pack is not None else ()
 
 
 def _surname(name: str) -> str:

@@ -11,20 +11,7 @@ from __future__ import annotations
 
 import re
 
-# Words a finished sentence does not end on. Not "het" ("dat is het") nor "it".
-DANGLING = {
-    "nl": ("de", "een", "van", "voor", "met", "om", "op", "in", "aan", "naar", "bij", "en", "of", "maar", "dus",
-           "mijn", "m'n", "uw", "ik", "is", "ben", "bent", "heb", "hebt", "wil", "wou", "kan", "moet", "zou",
-           "uh", "eh", "ehm", "uhm", "hm", "hmm"),
-    "en": ("the", "a", "an", "of", "for", "with", "at", "to", "on", "in", "by", "and", "or", "but", "so", "my",
-           "your", "i", "i'm", "is", "am", "are", "have", "has", "want", "would", "can", "need", "was",
-           "uh", "um", "er", "erm", "hm", "hmm"),
-}
-# A spelled letter: "V van Victor", "de A van Anton"; "V as in Victor", "B for Bernard".
-SPELLED = {
-    "nl": re.compile(r"(^|\s)\w{1,3}\s+van\s+\w+$"),
-    "en": re.compile(r"(^|\s)\w{1,3}\s+(as in|for)\s+\w+$"),
-}
+from dialogue.content.language_pack import language_pack
 
 
 def _words(text: str) -> str:
@@ -32,10 +19,11 @@ def _words(text: str) -> str:
 
 
 def sounds_unfinished(transcript: str, lang: str) -> bool:
+    """The endings and spellings per language are in locales/<lang>/speech.yml."""
+    pack = language_pack(lang)
     text = _words(transcript)
-    if not text:
+    if not text or pack is None:
         return False
-    if text.split()[-1] in DANGLING.get(lang, ()):
+    if text.split()[-1] in pack.unfinished_endings:
         return True
-    spelled = SPELLED.get(lang)
-    return spelled is not None and bool(spelled.search(text))
+    return any(pattern.search(text) for pattern in pack.spelling)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dialogue.content.language_pack import content_languages
+
 from .models import ModelError, check_whisper
 from .types import Candidate
 
@@ -69,9 +71,8 @@ def whisper_style(text: str) -> str:
 
 
 class WhisperRecogniser:
-    languages = ("nl", "en")
-
-    def __init__(self, model_dir: Path | None = None, threads: int = 2, beam_size: int = 1, score_workers: int = 2):
+    def __init__(self, model_dir: Path | None = None, threads: int = 2, beam_size: int = 1, score_workers: int = 2,
+                 languages: tuple[str, ...] | None = None):
         """`threads` for encoding and transcribing; `score_workers` phrases scored at once, one thread
         each — a phrase's score barely gets faster with a second thread (its cost is attending over the
         whole 30 s window), so on 2 cores two phrases at a time is ~40 % faster than one after another."""
@@ -92,6 +93,7 @@ class WhisperRecogniser:
             raise ModelError(f"the Whisper model in {folder} cannot be loaded ({type(exc).__name__}: {exc}); "
                              "delete the folder and run `elvie models prepare`") from None
         self.load_seconds = time.monotonic() - started
+        self.languages = languages or content_languages()  # Whisper base is multilingual: whichever locales/ has
         self.tokenizer = self.model.hf_tokenizer
         self.beam_size = beam_size
         self.score_workers = max(1, score_workers)

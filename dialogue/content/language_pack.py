@@ -1,0 +1,150 @@
+"""What Elvie's ear and understanding need to know of each language: `locales/<lang>/speech.yml`.
+
+Adding a language is adding a folder under locales/ with responses.yml, tablet.yml and speech.yml, and
+the dialogue's NLU data (dialogue/data/nlu/<lang>.yml); `elvie check` names whatever is missing. Nothing
+else hard-wires a language: speech recognition, language identification, the expected phrases, the
+voices and the end-of-turn cues all read them from here.
+
+The file is checked against a small declarative schema (FIELDS): each field's kind and whether it is
+required, with file:line problems and "did you mean" for unknown keys.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from core.paths import CONTENT_DIR
+
+from .yamlsource import Problem, Source, YamlError, load_yaml
+
+PACK_FILE = "speech.yml"
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # "text", "texts" (a list of texts), "phrases" (intent -> texts), "words" (word -> digit)
+    required: bool = True
+    help: str = ""
+
+
+FIELDS: dict[str, Field] = {
+    "espeak_voice": Field("text", help="the espeak-ng voice of the virtual Pepper, e.g. gmw/nl"),
+    "naoqi_language": Field("text", help="Pepper's ALTextToSpeech language, e.g. Dutch"),
+    "common_words": Field("texts", help="very common short words, to tell the language apart"),
+    "expected": Field("phrases", help="the most typical phrases per intent, scored against the audio"),
+    "name_phrases": Field("texts", help="how visitors say their name, with {name}"),
+    "digits": Field("words", help="digit words of a booking code read out, e.g. zeven: 7"),
+    "unfinished_endings": Field("texts", help="words a finished sentence does not end on"),
+    "spelling": Field("texts", help="how a letter is spelled out, with {letter} and {word}"),
+}
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    lang: str
+    espeak_voice: str
+    naoqi_language: str
+    common_words: tuple[str, ...]
+    expected: Mapping[str, tuple[str, ...]]
+    name_phrases: tuple[str, ...]
+    digits: Mapping[str, str]
+    unfinished_endings: frozenset[str]
+    spelling: tuple[re.Pattern, ...]
+
+
+class LanguagePackInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _root() -> Path:
+    return Path(os.environ.get("ELVIE_CONTENT_DIR", CONTENT_DIR))
+
+
+def content_languages(root: Path | None = None) -> tuple[str, ...]:
+    """The languages Elvie speaks: the folders under locales/ (Dutch first, the service centre's default)."""
+    root = root or _root()
+    found = [p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")] if root.is_dir() else []
+    return tuple(sorted(found, key=lambda lang: (lang != "nl", lang)))
+
+
+def _valid(value: Any, kind: str) -> bool:
+    texts = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+    if kind == "text":
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "texts":
+        return bool(texts)
+    if kind == "phrases":
+        return isinstance(value, dict) and bool(value) and all(_valid(v, "texts") for v in value.values())
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
+
+
+def check_pack(source: Source) -> list[Problem]:
+    data = source.data if isinstance(source.data, dict) else {}
+    problems = [] if isinstance(source.data, dict) else [source.problem((), "should be a set of 'name: value' entries")]
+    for key in data:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(str(key), list(FIELDS), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(source.problem((key,), f"unknown setting '{key}'{hint}"))
+    for name, spec in FIELDS.items():
+        if name not in data:
+            if spec.required:
+                problems.append(source.problem((), f"'{name}' is missing: {spec.help}"))
+        elif not _valid(data[name], spec.kind):
+            words = data[name] if isinstance(data[name], list) else []
+            quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
+                          for w in words if isinstance(w, bool)), "")
+            problems.append(source.problem((name,), f"'{name}' is not right: {spec.help}{quote}"))
+    for i, template in enumerate(data.get("spelling") or []):
+        if isinstance(template, str) and not {"{letter}", "{word}"} <= set(re.findall(r"\{\w+\}", template)):
+            problems.append(source.problem(("spelling", i), "a spelling needs {letter} and {word}"))
+    for i, template in enumerate(data.get("name_phrases") or []):
+        if isinstance(template, str) and "{name}" not in template:
+            problems.append(source.problem(("name_phrases", i), "a name phrase needs {name}"))
+    return problems
+
+
+def _spelled(template: str) -> re.Pattern:
+    """'{letter} van {word}' -> a pattern for a transcript ending in a spelled letter."""
+    words = [re.escape(part) for part in template.replace("{letter}", "\0").replace("{word}", "\1").split()]
+    body = r"\s+".join(w.replace("\0", r"\w{1,3}").replace("\1", r"\w+") for w in words)
+    return re.compile(rf"(^|\s){body}$")
+
+
+def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack:
+    try:
+        source = load_yaml(path, display=display or f"locales/{lang}/{PACK_FILE}")
+    except YamlError as exc:
+        raise LanguagePackInvalid(exc.problems) from None
+    problems = check_pack(source)
+    if problems:
+        raise LanguagePackInvalid(problems)
+    data = source.data
+    return LanguagePack(
+        lang=lang, espeak_voice=data["espeak_voice"].strip(), naoqi_language=data["naoqi_language"].strip(),
+        common_words=tuple(w.lower() for w in data["common_words"]),
+        expected={intent: tuple(texts) for intent, texts in data["expected"].items()},
+        name_phrases=tuple(data["name_phrases"]), digits={str(w).lower(): str(d) for w, d in data["digits"].items()},
+        unfinished_endings=frozenset(w.lower() for w in data["unfinished_endings"]),
+        spelling=tuple(_spelled(t.lower()) for t in data["spelling"]))
+
+
+@lru_cache(maxsize=16)
+def _cached(path: Path, lang: str, mtime: float) -> LanguagePack:
+    return read_pack(path, lang)
+
+
+def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:
+    """The language's pack; None when the language has none (`elvie check` reports it)."""
+    path = (root or _root()) / lang / PACK_FILE
+    try:
+        return _cached(path, lang, path.stat().st_mtime)
+    except (FileNotFoundError, LanguagePackInvalid):
+        return None
