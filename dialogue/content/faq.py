@@ -17,7 +17,7 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from .model import AREAS, GESTURES, SCREENS, FaqEntry, Locations, frozen_map
-from .yamlsource import Source
+from .yamlsource import Source, did_you_mean
 
 if TYPE_CHECKING:
     from .loader import _Checker
@@ -37,8 +37,6 @@ def _names(text: str) -> set[str] | str:
 
 
 def parse_faq(check: "_Checker", src: Source, locations: Locations | None) -> dict[str, FaqEntry]:
-    from .loader import did_you_mean
-
     top = check.mapping(src, (), src.data, "faq.yml")
     check.unknown_keys(src, (), top, ("questions",), "faq.yml")
     entries: dict[str, FaqEntry] = {}
@@ -54,10 +52,10 @@ def parse_faq(check: "_Checker", src: Source, locations: Locations | None) -> di
                       + did_you_mean(area, AREAS))
             area = "servicecentrum"
         location = entry.get("location")
-        if location is not None and (locations is None or location not in locations.others):
-            known = list(locations.others) if locations else []
+        # (locations None: locations.yml has problems of its own; they are reported, not their follow-ons here)
+        if location is not None and locations is not None and location not in locations.others:
             check.add(src, path + ("location",), f"location '{location}' is not under other_locations in "
-                      f"locations.yml{did_you_mean(location, known)}")
+                      f"locations.yml{did_you_mean(location, list(locations.others))}")
             location = None
         answer = check.text(src, path + ("answer",), entry.get("answer"), f"the answer to '{key}'")
         closed = check.text(src, path + ("answer_closed",), entry.get("answer_closed"),

@@ -16,7 +16,6 @@ Files (all UTF-8 YAML, see docs/hosts.md):
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import string
@@ -31,7 +30,7 @@ from .faq import parse_faq
 from .language_pack import PACK_FILE, LanguagePackInvalid, read_pack
 from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, ClosedDay, Content, Document, Handover,
                     Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
-from .yamlsource import Problem, Source, YamlError, load_yaml
+from .yamlsource import Problem, Source, YamlError, did_you_mean, load_yaml
 
 DEFAULT_ROOT = CONTENT_DIR
 
@@ -62,11 +61,6 @@ def content_files(root: Path) -> list[Path]:
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         files += [lang_dir / "responses.yml", lang_dir / "tablet.yml", lang_dir / PACK_FILE]
     return files
-
-
-def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class _Checker:
@@ -171,7 +165,8 @@ def _documents(check: _Checker, src: Source) -> dict[str, Document]:
     return docs
 
 
-def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> dict[str, Service]:
+def _services(check: _Checker, src: Source, documents: dict[str, Document] | None) -> dict[str, Service]:
+    """`documents`: None when documents.yml does not parse (its one problem is reported; no follow-ons here)."""
     top = check.mapping(src, (), src.data, "services.yml")
     check.unknown_keys(src, (), top, ("services", "check_in_window"), "services.yml")
     services = {}
@@ -221,7 +216,7 @@ def _services(check: _Checker, src: Source, documents: dict[str, Document]) -> d
             item = check.mapping(src, ipath, item, "a required document")
             check.unknown_keys(src, ipath, item, ("document", "if_missing", "advice"), "a required document")
             doc = item.get("document")
-            if doc not in documents:
+            if documents is not None and doc not in documents:
                 check.add(src, ipath, f"service '{key}' needs document '{doc}', which is not in documents.yml"
                           + did_you_mean(doc, documents))
                 continue
@@ -549,7 +544,8 @@ def load_content(root: Path | None = None) -> Content:
     problems: list[Problem] = []
     check = _Checker(root, languages)
     sources = {name: _load(root, name, problems) for name in SHARED_FILES}
-    documents = _documents(check, sources["documents.yml"]) if sources["documents.yml"] else {}
+    # A file that does not parse is one problem; the checks that depend on it wait until it does.
+    documents = _documents(check, sources["documents.yml"]) if sources["documents.yml"] else None
     services = _services(check, sources["services.yml"], documents) if sources["services.yml"] else {}
     locations = _locations(check, sources["locations.yml"]) if sources["locations.yml"] else None
     hours = _opening_hours(check, sources["opening_hours.yml"], services) if sources["opening_hours.yml"] else None
@@ -595,7 +591,7 @@ def load_content(root: Path | None = None) -> Content:
     return Content(languages=languages,
                    responses=frozen_map({lang: frozen_map(items) for lang, (_, items) in responses.items()}),
                    tablet=frozen_map({lang: frozen_map(items) for lang, (_, items) in tablet.items()}),
-                   documents=frozen_map(documents), services=frozen_map(services), locations=locations,
+                   documents=frozen_map(documents or {}), services=frozen_map(services), locations=locations,
                    opening_hours=hours, handover=handover, faq=frozen_map(faq),
                    check_in_window=window or CheckInWindow(), version=digest.hexdigest()[:12],
                    files=tuple(str(p) for p in files))

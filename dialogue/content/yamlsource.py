@@ -7,6 +7,7 @@ which PyYAML would silently overwrite, are reported.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,8 @@ def load_yaml(path: Path, display: str | None = None) -> Source:
     if problems:
         raise YamlError(problems)
     return Source(path=path, data=data, lines=lines, display=display)
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from dialogue.content.loader import load_content
 
 from .conftest import LOCALES, edit, problems
@@ -98,3 +100,16 @@ def test_elvie_check_reports_and_fails(locales):
     ok = subprocess.run([sys.executable, "-m", "robot.cli", "check"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "Content OK" in ok.stdout
+
+
+@pytest.mark.parametrize("name", ["documents.yml", "services.yml", "locations.yml", "opening_hours.yml"])
+def test_one_tab_is_one_problem_at_its_line_not_a_cascade(locales, name):
+    """A file that does not parse is one problem; the checks that depend on it wait until it does."""
+    path = locales / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("  ") and line.strip()[:1].isalpha())
+    lines[index] = "\t" + lines[index][2:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = problems(locales)
+    assert len(found) == 1 and found[0].startswith(f"locales/{name}:{index + 1}: this is not valid YAML")
+    assert "use spaces, not tabs" in found[0]
