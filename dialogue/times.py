@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from dialogue.content.language_pack import pack_or_first
+
 NUMBERS = {
     "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
     "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
@@ -90,38 +92,26 @@ def minutes_of(moment: datetime) -> int:
 
 
 def say_time(moment: datetime, lang: str) -> str:
-    """How Elvie says a clock time: Dutch '9.30 uur', English '9:30'."""
-    if lang == "nl":
-        return f"{moment.hour}.{moment.minute:02d} uur"
-    return f"{moment.hour}:{moment.minute:02d}"
-
-
-DAY_NAMES = {"nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTH_NAMES = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                      "oktober", "november", "december"),
-               "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                      "October", "November", "December")}
+    """How Elvie says a clock time (locales/<lang>/language.yml): Dutch '9.30 uur', English '9:30'."""
+    return pack_or_first(lang).clock.format(hour=moment.hour, minute=f"{moment.minute:02d}")
 
 
 def say_day(moment: datetime, now: datetime, lang: str) -> str:
     """The day of `moment` as seen from `now`: 'vandaag', 'morgen', 'op maandag', 'op maandag 28 december'."""
-    lang = lang if lang in DAY_NAMES else "en"
+    pack = pack_or_first(lang)
     days = (moment.date() - now.date()).days
     if days == 0:
-        return "vandaag" if lang == "nl" else "today"
+        return pack.today
     if days == 1:
-        return "morgen" if lang == "nl" else "tomorrow"
-    weekday = DAY_NAMES[lang][moment.weekday()]
-    prefix = "op" if lang == "nl" else "on"
+        return pack.tomorrow
+    weekday = pack.days[moment.weekday()]
     if 2 <= days < 7:
-        return f"{prefix} {weekday}"
-    return f"{prefix} {weekday} {moment.day} {MONTH_NAMES[lang][moment.month - 1]}"
+        return pack.on_day.format(day=weekday)
+    return pack.on_day.format(day=f"{weekday} {moment.day} {pack.months[moment.month - 1]}")
 
 
 def join_words(items: list[str], lang: str) -> str:
     """'a, b of c' / 'a, b or c'."""
     if len(items) <= 1:
         return "".join(items)
-    word = "of" if lang == "nl" else "or"
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    return f"{', '.join(items[:-1])} {pack_or_first(lang).or_word} {items[-1]}"

@@ -2,7 +2,7 @@
 
 Scores the words of a text by how much more often each language uses them: word frequencies
 from the NLU training examples per language (dialogue/data/nlu/<lang>.yml) plus a short list of
-very common words (locales/<lang>/speech.yml), smoothed, compared as log-ratios. Words both languages use about equally
+very common words (locales/<lang>/language.yml), smoothed, compared as log-ratios. Words both languages use about equally
 ("ok", names, which are stripped from the examples) count for little. This is one source of evidence;
 the conversation's language is decided from all of them in robot/language_policy.py.
 """

@@ -1,6 +1,6 @@
-"""What Elvie's ear and understanding need to know of each language: `locales/<lang>/speech.yml`.
+"""What Elvie's ear and understanding need to know of each language: `locales/<lang>/language.yml`.
 
-Adding a language is adding a folder under locales/ with responses.yml, tablet.yml and speech.yml, and
+Adding a language is adding a folder under locales/ with responses.yml, tablet.yml and language.yml, and
 the dialogue's NLU data (dialogue/data/nlu/<lang>.yml); `elvie check` names whatever is missing. Nothing
 else hard-wires a language: speech recognition, language identification, the expected phrases, the
 voices and the end-of-turn cues all read them from here.
@@ -22,14 +22,20 @@ from core.paths import CONTENT_DIR
 
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
-PACK_FILE = "speech.yml"
+PACK_FILE = "language.yml"
 
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # "text", "texts" (a list of texts), "phrases" (intent -> texts), "words" (word -> digit)
+    kind: str  # "text", "texts" (a list of texts), "phrases" (intent -> texts), "words" (word -> digit),
+    #            "templates" (one text for each of `keys`)
     required: bool = True
     help: str = ""
+    length: int | None = None  # a list of exactly this many texts
+    keys: tuple[str, ...] = ()
+
+
+SPOKEN_TIMES = ("whole", "half", "quarter_past", "quarter_to", "other")
 
 
 FIELDS: dict[str, Field] = {
@@ -41,6 +47,15 @@ FIELDS: dict[str, Field] = {
     "digits": Field("words", help="digit words of a booking code read out, e.g. zeven: 7"),
     "unfinished_endings": Field("texts", help="words a finished sentence does not end on"),
     "spelling": Field("texts", help="how a letter is spelled out, with {letter} and {word}"),
+    "clock": Field("text", help="how Elvie says a clock time, with {hour} and {minute}, e.g. {hour}:{minute}"),
+    "today": Field("text", help="the word for today"),
+    "tomorrow": Field("text", help="the word for tomorrow"),
+    "on_day": Field("text", help="'on Monday', with {day}"),
+    "days": Field("texts", length=7, help="the names of the days, Monday first"),
+    "months": Field("texts", length=12, help="the names of the months, January first"),
+    "or": Field("text", help="the word between the last two of a choice ('9:30 or 10:00')"),
+    "spoken_times": Field("templates", keys=SPOKEN_TIMES, help="how a visitor says a time: " + ", ".join(SPOKEN_TIMES)),
+    "hour_words": Field("texts", required=False, length=13, help="the hours 0-12 in words (twelve first)"),
 }
 
 
@@ -55,6 +70,15 @@ class LanguagePack:
     digits: Mapping[str, str]
     unfinished_endings: frozenset[str]
     spelling: tuple[re.Pattern, ...]
+    clock: str
+    today: str
+    tomorrow: str
+    on_day: str
+    days: tuple[str, ...]
+    months: tuple[str, ...]
+    or_word: str
+    spoken_times: Mapping[str, str]
+    hour_words: tuple[str, ...] | None
 
 
 class LanguagePackInvalid(Exception):
@@ -74,14 +98,18 @@ def content_languages(root: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda lang: (lang != "nl", lang)))
 
 
-def _valid(value: Any, kind: str) -> bool:
+def _valid(value: Any, spec: Field) -> bool:
+    kind = spec.kind
     texts = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
     if kind == "text":
         return isinstance(value, str) and bool(value.strip())
     if kind == "texts":
-        return bool(texts)
+        return bool(texts) and (spec.length is None or len(value) == spec.length)
+    if kind == "templates":
+        return isinstance(value, dict) and set(value) == set(spec.keys) and all(
+            isinstance(v, str) and v.strip() for v in value.values())
     if kind == "phrases":
-        return isinstance(value, dict) and bool(value) and all(_valid(v, "texts") for v in value.values())
+        return isinstance(value, dict) and bool(value) and all(_valid(v, Field("texts")) for v in value.values())
     return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
 
 
@@ -97,7 +125,7 @@ def check_pack(source: Source) -> list[Problem]:
         if name not in data:
             if spec.required:
                 problems.append(source.problem((), f"'{name}' is missing: {spec.help}"))
-        elif not _valid(data[name], spec.kind):
+        elif not _valid(data[name], spec):
             words = data[name] if isinstance(data[name], list) else []
             quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
                           for w in words if isinstance(w, bool)), "")
@@ -133,12 +161,24 @@ def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack
         expected={intent: tuple(texts) for intent, texts in data["expected"].items()},
         name_phrases=tuple(data["name_phrases"]), digits={str(w).lower(): str(d) for w, d in data["digits"].items()},
         unfinished_endings=frozenset(w.lower() for w in data["unfinished_endings"]),
-        spelling=tuple(_spelled(t.lower()) for t in data["spelling"]))
+        spelling=tuple(_spelled(t.lower()) for t in data["spelling"]),
+        clock=data["clock"], today=data["today"], tomorrow=data["tomorrow"], on_day=data["on_day"],
+        days=tuple(data["days"]), months=tuple(data["months"]), or_word=data["or"],
+        spoken_times=dict(data["spoken_times"]),
+        hour_words=tuple(data["hour_words"]) if data.get("hour_words") else None)
 
 
 @lru_cache(maxsize=16)
 def _cached(path: Path, lang: str, mtime: float) -> LanguagePack:
     return read_pack(path, lang)
+
+
+def pack_or_first(lang: str) -> LanguagePack:
+    """The language's pack, or the first language's (content errors are reported by `elvie check`)."""
+    pack = language_pack(lang)
+    if pack is None:
+        pack = next(p for p in map(language_pack, content_languages()) if p is not None)
+    return pack
 
 
 def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:

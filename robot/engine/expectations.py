@@ -43,7 +43,7 @@ def _examples(lang: str) -> dict[str, list[str]]:
 
 
 def _intent_phrases(intent: str, lang: str, count: int) -> list[str]:
-    """The intent's typical phrases (locales/<lang>/speech.yml), else its shortest NLU examples."""
+    """The intent's typical phrases (locales/<lang>/language.yml), else its shortest NLU examples."""
     pack = language_pack(lang)
     core = pack.expected.get(intent) if pack is not None else None
     if core:
@@ -105,31 +105,16 @@ def faq_candidates(content, langs: tuple[str, ...]) -> list[Candidate]:
             for language in langs for entry in faq.values() if entry.phrasings.get(language)]
 
 
-NL_HOURS = ["twaalf", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"]
-
-
 def _spoken_time(hours: int, minutes: int, lang: str) -> str:
-    """How a visitor would say the time ('om half tien', 'at half past nine')."""
-    h12 = hours % 12 or 12
-    if lang == "nl":
-        if minutes == 0:
-            return f"om {NL_HOURS[h12]} uur"
-        if minutes == 30:
-            return f"om half {NL_HOURS[h12 % 12 + 1]}"
-        if minutes == 15:
-            return f"om kwart over {NL_HOURS[h12]}"
-        if minutes == 45:
-            return f"om kwart voor {NL_HOURS[h12 % 12 + 1]}"
-        return f"om {hours}.{minutes:02d}"
-    if minutes == 0:
-        return f"at {h12} o'clock"
-    if minutes == 30:
-        return f"at half past {h12}"
-    if minutes == 15:
-        return f"at quarter past {h12}"
-    if minutes == 45:
-        return f"at quarter to {h12 % 12 + 1}"
-    return f"at {h12}:{minutes:02d}"
+    """How a visitor would say the time ('om half tien', 'at half past nine'; locales/<lang>/language.yml)."""
+    pack = language_pack(lang)
+    if pack is None:
+        return f"{hours}:{minutes:02d}"
+    h12, next12 = hours % 12 or 12, (hours % 12) % 12 + 1
+    words = pack.hour_words
+    kind = {0: "whole", 30: "half", 15: "quarter_past", 45: "quarter_to"}.get(minutes, "other")
+    return pack.spoken_times[kind].format(hour=words[h12] if words else h12, next=words[next12] if words else next12,
+                                          h24=hours, minute=f"{minutes:02d}")
 
 
 def _short(name: str) -> str:

@@ -28,7 +28,7 @@ class TtsError(RuntimeError):
 
 
 def espeak_voice(lang: str) -> str:
-    """The language's espeak-ng voice (locales/<lang>/speech.yml); espeak-ng's own name otherwise ("ko")."""
+    """The language's espeak-ng voice (locales/<lang>/language.yml); espeak-ng's own name otherwise ("ko")."""
     pack = language_pack(lang)
     return pack.espeak_voice if pack is not None else lang
 

@@ -47,7 +47,7 @@ SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny"})
 ANSWERS_ARE_DATA = frozenset({"name", "booking_code"})
 def digits_spelled_out(text: str, lang: str) -> str:
     """A booking code read out digit by digit may be transcribed in words: 'Q M zeven drie nul drie' ->
-    'Q M 7 3 0 3' (only runs of two or more digit words; the words are in locales/<lang>/speech.yml)."""
+    'Q M 7 3 0 3' (only runs of two or more digit words; the words are in locales/<lang>/language.yml)."""
     pack = language_pack(lang)
     digit_words = pack.digits if pack is not None else {}
     words = text.replace(",", " ").replace(".", " ").split()
@@ -397,7 +397,7 @@ def _names_pointed_at(transcript: str, names: tuple[str, ...], limit: int, floor
 
 
 def _name_phrases(lang: str) -> tuple[str, ...]:
-    """How visitors say their name in this language ("mijn naam is {name}"), from locales/<lang>/speech.yml."""
+    """How visitors say their name in this language ("mijn naam is {name}"), from locales/<lang>/language.yml."""
     pack = language_pack(lang)
     return pack.name_phrases if pack is not None else ()
 

@@ -19,7 +19,7 @@ def _words(text: str) -> str:
 
 
 def sounds_unfinished(transcript: str, lang: str) -> bool:
-    """The endings and spellings per language are in locales/<lang>/speech.yml."""
+    """The endings and spellings per language are in locales/<lang>/language.yml."""
     pack = language_pack(lang)
     text = _words(transcript)
     if not text or pack is None:
