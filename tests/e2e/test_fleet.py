@@ -223,3 +223,38 @@ def test_one_robot_losing_its_network_does_not_disturb_the_others_and_reconnects
     figures = stack["loop"].run(scenario(), timeout=300)
     assert figures["stadhuis"]["restarts"] == 0 and figures["stadhuis"]["errors"] == 0
     assert figures["noord"]["connected"]
+
+
+def test_a_stuck_tablet_troubles_neither_its_own_robots_visitor_nor_the_others(stack, peppers):
+    """Noord's tablet hangs: it opened its state streams and reads nothing any more (and one drops mid-stream).
+    Noord's visitor is still checked in, and so is the Stadhuis visitor at the same time."""
+    from urllib.parse import urlsplit
+
+    async def scenario():
+        urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
+        options = FleetOptions(engine=EngineSettings(greet_on_arrival=False))
+        async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"{stack['urls'].qmatic}/admin/seed",
+                                     json=__import__("yaml").safe_load(FIXTURE.read_text()),
+                                     headers={"X-Admin-Token": stack["settings"].qmatic_admin_token}) as response:
+                    assert response.status < 300
+            events = urlsplit(run.slots["noord"].running.tablet_url.replace("/tablet/", "/api/tablet/events"))
+            stuck = []
+            for _ in range(5):  # the hung tablet's streams: requested, never read
+                reader, writer = await asyncio.open_connection(events.hostname, events.port)
+                writer.write(f"GET {events.path}?{events.query} HTTP/1.1\r\nHost: tablet\r\n\r\n".encode())
+                await writer.drain()
+                stuck.append(writer)
+            stuck[0].transport.abort()  # and one drops mid-stream
+            try:
+                return await asyncio.gather(*(converse(run.slots[robot_id], VISITORS[robot_id][0])
+                                              for robot_id in ("noord", "stadhuis")))
+            finally:
+                for writer in stuck[1:]:
+                    writer.close()
+
+    noord, stadhuis = stack["loop"].run(scenario(), timeout=300)
+    assert [r.ticket for r in noord if r.ticket] == [VISITORS["noord"][1]]
+    assert [r.ticket for r in stadhuis if r.ticket] == [VISITORS["stadhuis"][1]]
+    assert not any(r.error for r in noord + stadhuis)
