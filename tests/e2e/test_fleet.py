@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 
 from dialogue.content.yamlsource import Source
 from robot.engine.settings import EngineSettings
@@ -51,6 +52,14 @@ def peppers():
     finally:
         for robot in robots.values():
             robot.stop()
+
+
+async def seed_today(stack) -> None:
+    """Today's appointments (the fixture) in the suite's Qmatic emulator, as its admin API seeds them."""
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{stack['urls'].qmatic}/admin/seed", json=yaml.safe_load(FIXTURE.read_text()),
+                             headers={"X-Admin-Token": stack["settings"].qmatic_admin_token}) as response:
+            assert response.status < 300
 
 
 async def tablet_view(slot) -> dict:
@@ -101,11 +110,7 @@ def test_three_robots_talking_at_once_keep_their_visitors_apart(stack, peppers, 
         urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
         options = FleetOptions(engine=EngineSettings(greet_on_arrival=False))
         async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
-            async with aiohttp.ClientSession() as http:
-                async with http.post(f"{stack['urls'].qmatic}/admin/seed",
-                                     json=__import__("yaml").safe_load(FIXTURE.read_text()),
-                                     headers={"X-Admin-Token": stack["settings"].qmatic_admin_token}) as response:
-                    assert response.status < 300
+            await seed_today(stack)
             ids = {robot_id: slot.engine.conversation.id for robot_id, slot in run.slots.items()}
             assert all(conv.startswith(f"{robot_id}-") for robot_id, conv in ids.items())
             outcomes = await asyncio.gather(*(converse(run.slots[robot_id], lines)
@@ -234,11 +239,7 @@ def test_a_stuck_tablet_troubles_neither_its_own_robots_visitor_nor_the_others(s
         urls = {robot_id: robot.url for robot_id, robot in peppers.items()}
         options = FleetOptions(engine=EngineSettings(greet_on_arrival=False))
         async with FleetRunner(fleet(), stack["settings"], stack["urls"], robot_urls=urls, options=options) as run:
-            async with aiohttp.ClientSession() as http:
-                async with http.post(f"{stack['urls'].qmatic}/admin/seed",
-                                     json=__import__("yaml").safe_load(FIXTURE.read_text()),
-                                     headers={"X-Admin-Token": stack["settings"].qmatic_admin_token}) as response:
-                    assert response.status < 300
+            await seed_today(stack)
             events = urlsplit(run.slots["noord"].running.tablet_url.replace("/tablet/", "/api/tablet/events"))
             stuck = []
             for _ in range(5):  # the hung tablet's streams: requested, never read
