@@ -9,6 +9,11 @@ DIALOGUE_DIR = REPO_ROOT / "dialogue"  # the Rasa project
 CONTENT_DIR = REPO_ROOT / "locales"  # what hosts edit
 
 
+def content_root() -> Path:
+    """The host-editable content (ELVIE_CONTENT_DIR, default locales/)."""
+    return Path(os.environ.get("ELVIE_CONTENT_DIR", CONTENT_DIR))
+
+
 def models_root() -> Path:
     """Speech models and the trained Rasa model (ELVIE_MODELS_DIR, default models/)."""
     return Path(os.environ.get("ELVIE_MODELS_DIR", REPO_ROOT / "models"))

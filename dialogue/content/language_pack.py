@@ -11,14 +11,13 @@ required, with file:line problems and "did you mean" for unknown keys.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from core.paths import CONTENT_DIR
+from core.paths import content_root
 
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
@@ -87,13 +86,9 @@ class LanguagePackInvalid(Exception):
         self.problems = problems
 
 
-def _root() -> Path:
-    return Path(os.environ.get("ELVIE_CONTENT_DIR", CONTENT_DIR))
-
-
 def content_languages(root: Path | None = None) -> tuple[str, ...]:
     """The languages Elvie speaks: the folders under locales/ (Dutch first, the service centre's default)."""
-    root = root or _root()
+    root = root or content_root()
     found = [p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")] if root.is_dir() else []
     return tuple(sorted(found, key=lambda lang: (lang != "nl", lang)))
 
@@ -183,7 +178,7 @@ def pack_or_first(lang: str) -> LanguagePack:
 
 def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:
     """The language's pack; None when the language has none (`elvie check` reports it)."""
-    path = (root or _root()) / lang / PACK_FILE
+    path = (root or content_root()) / lang / PACK_FILE
     try:
         return _cached(path, lang, path.stat().st_mtime)
     except (FileNotFoundError, LanguagePackInvalid):

@@ -17,22 +17,20 @@ Files (all UTF-8 YAML, see docs/hosts.md):
 from __future__ import annotations
 
 import hashlib
-import os
 import string
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from core.animations import is_stock_animation, stock_animations
-from core.paths import CONTENT_DIR
+from core.paths import content_root
 
 from .faq import parse_faq
-from .language_pack import PACK_FILE, LanguagePackInvalid, read_pack
+from .language_pack import PACK_FILE, LanguagePackInvalid, content_languages, read_pack
 from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, ClosedDay, Content, Document, Handover,
                     Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, Text, frozen_map)
 from .yamlsource import Problem, Source, YamlError, did_you_mean, load_yaml
 
-DEFAULT_ROOT = CONTENT_DIR
 
 # Placeholders a response text may use; the dialogue fills them in.
 PLACEHOLDERS = (
@@ -49,10 +47,6 @@ class ContentInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def content_root() -> Path:
-    return Path(os.environ.get("ELVIE_CONTENT_DIR", DEFAULT_ROOT))
 
 
 def content_files(root: Path) -> list[Path]:
@@ -536,11 +530,9 @@ def load_content(root: Path | None = None) -> Content:
     root = Path(root or content_root())
     if not root.is_dir():
         raise ContentInvalid([Problem(str(root), 1, "content folder not found")])
-    languages = tuple(sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    languages = content_languages(root)  # Dutch first: the service centre's default
     if not languages:
         raise ContentInvalid([Problem(str(root), 1, "no language folders (e.g. nl/, en/) found")])
-    # Dutch first: it is the default language of the service centre.
-    languages = tuple(sorted(languages, key=lambda lang: (lang != "nl", lang)))
     problems: list[Problem] = []
     check = _Checker(root, languages)
     sources = {name: _load(root, name, problems) for name in SHARED_FILES}

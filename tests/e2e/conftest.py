@@ -45,12 +45,12 @@ SUITE_CLOCK = "2026-12-02T10:00:00+01:00"  # a Wednesday, 10:00 in Europe/Amster
 def stack(tmp_path_factory):
     import shutil
 
-    from dialogue.content.loader import DEFAULT_ROOT
+    from core.paths import CONTENT_DIR
     from robot.stack import bring_up
 
     # The whole stack reads a copy of locales/, so hot-reload tests can edit it like a host would.
     content = tmp_path_factory.mktemp("content") / "locales"
-    shutil.copytree(DEFAULT_ROOT, content)
+    shutil.copytree(CONTENT_DIR, content)
     os.environ["ELVIE_CONTENT_DIR"] = str(content)
     os.environ.setdefault("ELVIE_CLOCK", f"{SUITE_CLOCK}@{time.time():.3f}")
 
