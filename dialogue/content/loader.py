@@ -35,7 +35,7 @@ from .model import (AREAS, GESTURES, IF_MISSING, SCREENS, Area, CheckInWindow, C
                     Locations, OpeningHours, OtherLocation, RequiredDocument, Response, Service, frozen_map)
 from .schema import (At, Boolean, Choice, Date, Field, Guard, Integer, ListOf, MapOf, Node, Number, Plain, Raw, Record,
                      Text, Url, Walk)
-from .yamlsource import Problem, Source, YamlError, did_you_mean, load_yaml
+from .yamlsource import Problem, YamlError, did_you_mean, load_yaml
 
 
 # Placeholders a response text may use; the dialogue fills them in.
@@ -139,6 +139,20 @@ class Gesture(Node):
         return None
 
 
+@dataclass(frozen=True)
+class KnownDocument(Node):
+    """The key of a document in documents.yml; any key when that file does not parse (no follow-on problems)."""
+
+    documents: tuple[str, ...] | None
+
+    def read(self, walk: Walk, value: Any, at: At) -> Any:
+        if self.documents is not None and value not in self.documents:
+            walk.add(at.path[:-1], f"{at.what} needs document '{value}', which is not in documents.yml"
+                     f"{did_you_mean(value, self.documents)}")
+            return None
+        return value
+
+
 # ------------------------------------------------------------------ the files' schemas
 
 DOCUMENTS_FILE = Record({"documents": Field(MapOf(Record({
@@ -152,32 +166,35 @@ CHECK_IN_WINDOW = Record({
     "late_minutes": Field(Integer(), "late_minutes of {what}", default=CheckInWindow().late_min),
 }, build=lambda key, v: CheckInWindow(v["early_minutes"], v["late_minutes"]), optional=True)
 
-REQUIRED_DOCUMENT = Record({
-    "document": Field(Raw()),  # must be in documents.yml: checked by _required_documents
-    "if_missing": Field(Choice(IF_MISSING, f"if_missing should be one of {', '.join(IF_MISSING)}, "
-                                           "not {value!r}{suggestion}"), default="reception"),
-    "advice": Field(Text(required=False), "the advice for '{document}'"),
-}, wrap="document")
 
-SERVICE = Record({
-    "area": Field(Choice(AREAS, f"{{what}} needs area: {' or '.join(AREAS)}, not {{value!r}}{{suggestion}}"),
-                  "service '{key}'"),
-    "name": Field(Text(), "the name of service '{key}'"),
-    "qmatic_service_ids": Field(ListOf(Integer(minimum=1), "{what} needs qmatic_service_ids: a list of Qmatic service "
-                                       "numbers, e.g. [1]", item="a Qmatic service id", single=(int,), required=True),
-                                "service '{key}'"),
-    "documents": Field(ListOf(REQUIRED_DOCUMENT, "documents should be a list (each line starting with '- ')",
-                              item="a required document")),
-    "walk_in": Field(Boolean(), default=False),
-    "how_to_book": Field(Text(required=False), "how to book service '{key}'"),
-    "only_at": Field(Plain("only_at names a location from locations.yml, e.g. only_at: noord", optional=True)),
-    "check_in_window": Field(CHECK_IN_WINDOW, "the check-in window of service '{key}'"),
-})
+def _services_file(documents: dict[str, Document] | None) -> Record:
+    """services.yml; a required document must be in `documents` (None: documents.yml does not parse)."""
+    required_document = Record({
+        "document": Field(KnownDocument(None if documents is None else tuple(documents)), "service '{key}'",
+                          gate=True),
+        "if_missing": Field(Choice(IF_MISSING, f"if_missing should be one of {', '.join(IF_MISSING)}, "
+                                               "not {value!r}{suggestion}"), default="reception"),
+        "advice": Field(Text(required=False), "the advice for '{document}'"),
+    }, wrap="document")
+    service = Record({
+        "area": Field(Choice(AREAS, f"{{what}} needs area: {' or '.join(AREAS)}, not {{value!r}}{{suggestion}}"),
+                      "service '{key}'"),
+        "name": Field(Text(), "the name of service '{key}'"),
+        "qmatic_service_ids": Field(ListOf(Integer(minimum=1), "{what} needs qmatic_service_ids: a list of Qmatic "
+                                           "service numbers, e.g. [1]", item="a Qmatic service id", single=(int,),
+                                           required=True), "service '{key}'"),
+        "documents": Field(ListOf(required_document, "documents should be a list (each line starting with '- ')",
+                                  item="a required document")),
+        "walk_in": Field(Boolean(), default=False),
+        "how_to_book": Field(Text(required=False), "how to book service '{key}'"),
+        "only_at": Field(Plain("only_at names a location from locations.yml, e.g. only_at: noord", optional=True)),
+        "check_in_window": Field(CHECK_IN_WINDOW, "the check-in window of service '{key}'"),
+    })
+    return Record({
+        "services": Field(MapOf(service, entry="service '{key}'")),
+        "check_in_window": Field(CHECK_IN_WINDOW, "the default check-in window"),
+    })
 
-SERVICES_FILE = Record({
-    "services": Field(MapOf(SERVICE, entry="service '{key}'")),
-    "check_in_window": Field(CHECK_IN_WINDOW, "the default check-in window"),
-})
 
 AREA_TEXTS = ("name", "waiting", "guidance")
 AREA = Record({name: Field(Text(), f"the {name} of area '{{key}}'") for name in AREA_TEXTS},
@@ -188,13 +205,12 @@ def _unknown_area(key: Any) -> str | None:
     return None if key in AREAS else f"unknown area '{key}'; areas are {', '.join(AREAS)}{did_you_mean(key, AREAS)}"
 
 
-THIS_LOCATION = Guard(Record({
+THIS_LOCATION = Record({
     "name": Field(Text(), "the name of this location"),
     "qmatic_branch_id": Field(Integer(minimum=1)),
     "reception": Field(Text(), "where reception is"),
     "areas": Field(MapOf(AREA, entry="area '{key}'", key_problem=_unknown_area)),  # every area: _locations
-}), accepts=lambda value: isinstance(value, dict) and bool(value), at_parent=True,
-    problem="locations.yml needs this_location (name, qmatic_branch_id, reception, areas)")
+}, empty="locations.yml needs this_location (name, qmatic_branch_id, reception, areas)")
 
 OTHER_LOCATION = Record({
     "name": Field(Text(), "the name of location '{key}'"),
@@ -204,14 +220,14 @@ OTHER_LOCATION = Record({
 })
 
 LOCATIONS_FILE = Record({
-    "this_location": Field(THIS_LOCATION),
+    "this_location": Field(THIS_LOCATION, gate=True),
     "other_locations": Field(MapOf(OTHER_LOCATION, entry="location '{key}'")),
 })
 
 WEEK = {day: Field(OpeningTimes()) for day in WEEKDAYS}
 
 CLOSED_DAY = Guard(Record({
-    "date": Field(Date()),
+    "date": Field(Date(), gate=True),
     "note": Field(Text(required=False), "the note for {date}"),
 }), accepts=lambda value: isinstance(value, dict) and "date" in value,
     problem="each closed day needs a date, like '- date: 2026-12-25'")
@@ -243,7 +259,7 @@ HANDOVER_FILE = Record({
 }, build=lambda key, v: Handover(**v))
 
 RESPONSE = Record({
-    "text": Field(Variants(), "response '{key}'"),
+    "text": Field(Variants(), "response '{key}'", gate=True),
     "gesture": Field(Gesture()),
     "screen": Field(Choice(SCREENS, "unknown screen '{value}'{suggestion}", optional=True)),
     "buttons": Field(ListOf(Guard(Raw(), accepts=lambda b: isinstance(b, dict) and isinstance(b.get("id"), str)
@@ -265,19 +281,20 @@ TABLET_FILE = MapOf(Plain("{what} should be a non-empty text"), entry="tablet te
 
 def _services(walk: Walk, documents: dict[str, Document] | None) -> tuple[dict[str, Service], CheckInWindow | None]:
     """`documents`: None when documents.yml does not parse (its one problem is reported; no follow-ons here)."""
-    top = walk.read(SERVICES_FILE, walk.source.data, "services.yml")
+    top = walk.read(_services_file(documents), walk.source.data, "services.yml")
     services = {}
     seen_ids: dict[int, str] = {}
     for key, entry in top["services"].items():
         path = ("services", key)
         ids = [qid for qid in entry["qmatic_service_ids"] if qid is not None]
         for i, qid in enumerate(entry["qmatic_service_ids"]):
-            if qid is not None and qid in seen_ids:
+            if qid is None:
+                continue
+            if qid in seen_ids:
                 walk.add(path + ("qmatic_service_ids", i),
                          f"Qmatic service id {qid} is already used by service '{seen_ids[qid]}'")
-            if qid is not None:
-                seen_ids[qid] = key
-        required = _required_documents(walk, path, key, entry["documents"], documents)
+            seen_ids[qid] = key
+        required = _required_documents(walk, path, key, entry["documents"])
         if entry["name"] and entry["area"]:
             services[key] = Service(key=key, area=entry["area"], name=entry["name"], qmatic_service_ids=tuple(ids),
                                     documents=required, walk_in=entry["walk_in"], how_to_book=entry["how_to_book"],
@@ -285,20 +302,17 @@ def _services(walk: Walk, documents: dict[str, Document] | None) -> tuple[dict[s
     return services, top["check_in_window"]
 
 
-def _required_documents(walk: Walk, path: tuple, key: str, items: list[dict],
-                        documents: dict[str, Document] | None) -> tuple[RequiredDocument, ...]:
-    """Each in documents.yml, and once."""
+def _required_documents(walk: Walk, path: tuple, key: str, items: list[dict | None]) -> tuple[RequiredDocument, ...]:
+    """Each document once."""
     required, seen = [], set()
     for i, item in enumerate(items):
-        doc = item["document"]
-        if documents is not None and doc not in documents:
-            walk.add(path + ("documents", i), f"service '{key}' needs document '{doc}', which is not in "
-                     f"documents.yml{did_you_mean(doc, documents)}")
+        if item is None:
             continue
-        if doc in seen:
-            walk.add(path + ("documents", i), f"document '{doc}' is listed twice for service '{key}'")
-        seen.add(doc)
-        required.append(RequiredDocument(document=doc, if_missing=item["if_missing"], advice=item["advice"]))
+        if item["document"] in seen:
+            walk.add(path + ("documents", i), f"document '{item['document']}' is listed twice for service '{key}'")
+        seen.add(item["document"])
+        required.append(RequiredDocument(document=item["document"], if_missing=item["if_missing"],
+                                         advice=item["advice"]))
     return tuple(required)
 
 
@@ -313,18 +327,18 @@ def _check_service_locations(walk: Walk | None, services: dict[str, Service], lo
 
 def _locations(walk: Walk) -> Locations | None:
     top = walk.read(LOCATIONS_FILE, walk.source.data, "locations.yml")
+    if top is None:  # no this_location: the one problem worth reading
+        return None
     here = top["this_location"]
     others = {}
     for key, other in top["other_locations"].items():
         branch = other["qmatic_branch_id"]
-        if here and branch is not None and branch == here["qmatic_branch_id"]:
+        if branch is not None and branch == here["qmatic_branch_id"]:
             walk.add(("other_locations", key, "qmatic_branch_id"),
                      f"location '{key}' has the same qmatic_branch_id as this location")
         if other["name"] and other["directions"]:
             others[key] = OtherLocation(key, other["name"], branch, (other["address"] or "").strip(),
                                         other["directions"])
-    if here is None:
-        return None
     written_areas = walk.source.data["this_location"].get("areas")
     for key in AREAS:
         if not isinstance(written_areas, dict) or key not in written_areas:
@@ -345,7 +359,7 @@ def _opening_hours(walk: Walk, services: dict[str, Service]) -> OpeningHours:
                  f"({', '.join(AREAS)})")
     closed = {}
     for i, day in enumerate(top["closed_days"]):
-        if day is None or day["date"] is None:
+        if day is None:
             continue
         if day["date"] in closed:
             walk.add(("closed_days", i, "date"), f"{day['date'].isoformat()} is listed twice")
@@ -372,7 +386,7 @@ def _responses(walk: Walk, lang: str) -> dict[str, Response]:
     entries = walk.read(RESPONSES_FILE, walk.source.data, f"{lang}/responses.yml")
     return {key: Response(key=key, lang=lang, texts=entry["text"], gesture=entry["gesture"], screen=entry["screen"],
                           buttons=tuple((button["id"], button["label"]) for button in entry["buttons"] if button))
-            for key, entry in entries.items() if entry["text"] is not None}
+            for key, entry in entries.items()}
 
 
 def _tablet(walk: Walk, lang: str) -> dict[str, str]:

@@ -215,16 +215,15 @@ class Date(Node):
 
 @dataclass(frozen=True)
 class Guard(Node):
-    """`node`, but only for values `accepts` takes; any other value is `problem` (at the parent's path)."""
+    """`node`, but only for values `accepts` takes; any other value is just `problem`."""
 
     node: Node
     accepts: Callable[[Any], bool]
     problem: str
-    at_parent: bool = False
 
     def read(self, walk: Walk, value: Any, at: At) -> Any:
         if not self.accepts(value):
-            walk.add(at.path[:-1] if self.at_parent else at.path, self.problem)
+            walk.add(at.path, self.problem)
             return None
         return self.node.read(walk, value, at)
 
@@ -234,11 +233,15 @@ _NO_DEFAULT = object()
 
 @dataclass(frozen=True)
 class Field:
-    """A named setting of a record. Left out, it is `default` (if given) without a check; invalid, too."""
+    """A named setting of a record. Left out, it is `default` (if given) without a check; invalid, too.
+
+    `gate`: the rest of the record depends on this setting; when it is invalid (a problem, no value), the
+    fields after it are not checked and the record is None (its problem is the one worth reading)."""
 
     node: Node
     what: str = ""  # default: the setting's name
     default: Any = _NO_DEFAULT
+    gate: bool = False
 
 
 class _Names(dict):
@@ -251,13 +254,15 @@ class Record(Node):
     """Named fields. Returns {name: value} (or `build(key, values)`), also when some values are invalid.
 
     `wrap`: a value of one of `wrap_types` instead of a mapping stands for that one field
-    (`- pasfoto` for `- document: pasfoto`). `optional`: None is fine (and stays None)."""
+    (`- pasfoto` for `- document: pasfoto`). `optional`: None is fine (and stays None). `empty`: the
+    problem (at the enclosing record's line) when there are no entries; the record is then None."""
 
     fields: dict[str, Field]
     build: Callable[[Any, dict], Any] | None = None
     wrap: str = ""
     wrap_types: tuple[type, ...] = (str,)
     optional: bool = False
+    empty: str = ""
 
     def read(self, walk: Walk, value: Any, at: At) -> Any:
         if value is None and self.optional:
@@ -265,6 +270,9 @@ class Record(Node):
         if self.wrap and isinstance(value, self.wrap_types):
             value = {self.wrap: value}
         data = mapping(walk, value, at)
+        if self.empty and not data:
+            walk.add(at.path[:-1], self.empty)
+            return None
         for key in data:
             if key not in self.fields:
                 walk.add(at.path + (key,), f"unknown setting '{key}' in {at.what}{did_you_mean(key, self.fields)}")
@@ -274,7 +282,10 @@ class Record(Node):
             if name not in data and spec.default is not _NO_DEFAULT:
                 values[name] = spec.default
                 continue
+            known = len(walk.problems)
             result = spec.node.read(walk, data.get(name), at.to(name, what))
+            if spec.gate and result is None and len(walk.problems) > known:
+                return None
             values[name] = spec.default if result is None and spec.default is not _NO_DEFAULT else result
         return self.build(at.key, values) if self.build else values
 
