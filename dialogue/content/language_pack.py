@@ -5,57 +5,96 @@ the dialogue's NLU data (dialogue/data/nlu/<lang>.yml); `elvie check` names what
 else hard-wires a language: speech recognition, language identification, the expected phrases, the
 voices and the end-of-turn cues all read them from here.
 
-The file is checked against a small declarative schema (FIELDS): each field's kind and whether it is
-required, with file:line problems and "did you mean" for unknown keys.
+The file is checked against a declarative schema (PACK, see dialogue/content/schema.py): each setting's
+shape and whether it is required, with file:line problems and "did you mean" for unknown keys.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from core.paths import content_root
 
+from .schema import At, Field, Node, Record, Walk
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
 PACK_FILE = "language.yml"
 
 
-@dataclass(frozen=True)
-class Field:
-    kind: str  # "text", "texts" (a list of texts), "phrases" (intent -> texts), "words" (word -> digit),
-    #            "templates" (one text for each of `keys`)
-    required: bool = True
-    help: str = ""
-    length: int | None = None  # a list of exactly this many texts
-    keys: tuple[str, ...] = ()
-
-
 SPOKEN_TIMES = ("whole", "half", "quarter_past", "quarter_to", "other")
 
 
-FIELDS: dict[str, Field] = {
-    "espeak_voice": Field("text", help="the espeak-ng voice of the virtual Pepper, e.g. gmw/nl"),
-    "naoqi_language": Field("text", help="Pepper's ALTextToSpeech language, e.g. Dutch"),
-    "common_words": Field("texts", help="very common short words, to tell the language apart"),
-    "expected": Field("phrases", help="the most typical phrases per intent, scored against the audio"),
-    "name_phrases": Field("texts", help="how visitors say their name, with {name}"),
-    "digits": Field("words", help="digit words of a booking code read out, e.g. zeven: 7"),
-    "unfinished_endings": Field("texts", help="words a finished sentence does not end on"),
-    "spelling": Field("texts", help="how a letter is spelled out, with {letter} and {word}"),
-    "clock": Field("text", help="how Elvie says a clock time, with {hour} and {minute}, e.g. {hour}:{minute}"),
-    "today": Field("text", help="the word for today"),
-    "tomorrow": Field("text", help="the word for tomorrow"),
-    "on_day": Field("text", help="'on Monday', with {day}"),
-    "days": Field("texts", length=7, help="the names of the days, Monday first"),
-    "months": Field("texts", length=12, help="the names of the months, January first"),
-    "or": Field("text", help="the word between the last two of a choice ('9:30 or 10:00')"),
-    "spoken_times": Field("templates", keys=SPOKEN_TIMES, help="how a visitor says a time: " + ", ".join(SPOKEN_TIMES)),
-    "hour_words": Field("texts", required=False, length=13, help="the hours 0-12 in words (twelve first)"),
-}
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _texts(length: int | None = None) -> Callable[[Any], bool]:
+    """A list of texts (of exactly `length`, if given)."""
+    return lambda value: (isinstance(value, list) and bool(value) and all(map(_text, value))
+                          and (length is None or len(value) == length))
+
+
+def _templates(value: Any) -> bool:
+    """One text for each of SPOKEN_TIMES."""
+    return isinstance(value, dict) and set(value) == set(SPOKEN_TIMES) and all(map(_text, value.values()))
+
+
+def _phrases(value: Any) -> bool:
+    """intent -> texts."""
+    return isinstance(value, dict) and bool(value) and all(map(_texts(), value.values()))
+
+
+def _digit_words(value: Any) -> bool:
+    """word -> digit."""
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
+
+
+@dataclass(frozen=True)
+class Shape(Node):
+    """A value `valid` accepts; anything else is "'name' is not right: <help>"."""
+
+    valid: Callable[[Any], bool]
+    help: str
+
+    def read(self, walk: Walk, value: Any, at: At) -> Any:
+        if self.valid(value):
+            return value
+        words = value if isinstance(value, list) else []
+        quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
+                      for w in words if isinstance(w, bool)), "")
+        walk.add(at.path, f"'{at.what}' is not right: {self.help}{quote}")
+        return None
+
+
+def _pack(settings: dict[str, tuple[Callable[[Any], bool], str]], optional: tuple[str, ...]) -> Record:
+    """name: (valid, help) for each setting; every one is required but the `optional` ones."""
+    return Record({name: Field(Shape(valid, help), default=None) if name in optional else
+                   Field(Shape(valid, help), missing=f"'{name}' is missing: {help}")
+                   for name, (valid, help) in settings.items()}, unknown="unknown setting '{key}'{suggestion}")
+
+
+PACK = _pack({
+    "espeak_voice": (_text, "the espeak-ng voice of the virtual Pepper, e.g. gmw/nl"),
+    "naoqi_language": (_text, "Pepper's ALTextToSpeech language, e.g. Dutch"),
+    "common_words": (_texts(), "very common short words, to tell the language apart"),
+    "expected": (_phrases, "the most typical phrases per intent, scored against the audio"),
+    "name_phrases": (_texts(), "how visitors say their name, with {name}"),
+    "digits": (_digit_words, "digit words of a booking code read out, e.g. zeven: 7"),
+    "unfinished_endings": (_texts(), "words a finished sentence does not end on"),
+    "spelling": (_texts(), "how a letter is spelled out, with {letter} and {word}"),
+    "clock": (_text, "how Elvie says a clock time, with {hour} and {minute}, e.g. {hour}:{minute}"),
+    "today": (_text, "the word for today"),
+    "tomorrow": (_text, "the word for tomorrow"),
+    "on_day": (_text, "'on Monday', with {day}"),
+    "days": (_texts(7), "the names of the days, Monday first"),
+    "months": (_texts(12), "the names of the months, January first"),
+    "or": (_text, "the word between the last two of a choice ('9:30 or 10:00')"),
+    "spoken_times": (_templates, "how a visitor says a time: " + ", ".join(SPOKEN_TIMES)),
+    "hour_words": (_texts(13), "the hours 0-12 in words (twelve first)"),
+}, optional=("hour_words",))
 
 
 @dataclass(frozen=True)
@@ -93,45 +132,19 @@ def content_languages(root: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda lang: (lang != "nl", lang)))
 
 
-def _valid(value: Any, spec: Field) -> bool:
-    kind = spec.kind
-    texts = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
-    if kind == "text":
-        return isinstance(value, str) and bool(value.strip())
-    if kind == "texts":
-        return bool(texts) and (spec.length is None or len(value) == spec.length)
-    if kind == "templates":
-        return isinstance(value, dict) and set(value) == set(spec.keys) and all(
-            isinstance(v, str) and v.strip() for v in value.values())
-    if kind == "phrases":
-        return isinstance(value, dict) and bool(value) and all(_valid(v, Field("texts")) for v in value.values())
-    return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
-
-
 def check_pack(source: Source) -> list[Problem]:
+    walk = Walk(source, languages=())
     data = source.data if isinstance(source.data, dict) else {}
-    problems = [] if isinstance(source.data, dict) else [source.problem((), "should be a set of 'name: value' entries")]
-    for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), list(FIELDS), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(source.problem((key,), f"unknown setting '{key}'{hint}"))
-    for name, spec in FIELDS.items():
-        if name not in data:
-            if spec.required:
-                problems.append(source.problem((), f"'{name}' is missing: {spec.help}"))
-        elif not _valid(data[name], spec):
-            words = data[name] if isinstance(data[name], list) else []
-            quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
-                          for w in words if isinstance(w, bool)), "")
-            problems.append(source.problem((name,), f"'{name}' is not right: {spec.help}{quote}"))
+    if not isinstance(source.data, dict):
+        walk.add((), "should be a set of 'name: value' entries")
+    walk.read(PACK, data, PACK_FILE)
     for i, template in enumerate(data.get("spelling") or []):
         if isinstance(template, str) and not {"{letter}", "{word}"} <= set(re.findall(r"\{\w+\}", template)):
-            problems.append(source.problem(("spelling", i), "a spelling needs {letter} and {word}"))
+            walk.add(("spelling", i), "a spelling needs {letter} and {word}")
     for i, template in enumerate(data.get("name_phrases") or []):
         if isinstance(template, str) and "{name}" not in template:
-            problems.append(source.problem(("name_phrases", i), "a name phrase needs {name}"))
-    return problems
+            walk.add(("name_phrases", i), "a name phrase needs {name}")
+    return walk.problems
 
 
 def _spelled(template: str) -> re.Pattern:

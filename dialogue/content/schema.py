@@ -235,12 +235,14 @@ _NO_DEFAULT = object()
 class Field:
     """A named setting of a record. Left out, it is `default` (if given) without a check; invalid, too.
 
+    `missing`: the problem (at the record's line) when it is left out, instead of reading it as None.
     `gate`: the rest of the record depends on this setting; when it is invalid (a problem, no value), the
     fields after it are not checked and the record is None (its problem is the one worth reading)."""
 
     node: Node
     what: str = ""  # default: the setting's name
     default: Any = _NO_DEFAULT
+    missing: str = ""
     gate: bool = False
 
 
@@ -255,7 +257,8 @@ class Record(Node):
 
     `wrap`: a value of one of `wrap_types` instead of a mapping stands for that one field
     (`- pasfoto` for `- document: pasfoto`). `optional`: None is fine (and stays None). `empty`: the
-    problem (at the enclosing record's line) when there are no entries; the record is then None."""
+    problem (at the enclosing record's line) when there are no entries; the record is then None.
+    `unknown`: the problem of a key that is not a field, with {key}, {what} and {suggestion}."""
 
     fields: dict[str, Field]
     build: Callable[[Any, dict], Any] | None = None
@@ -263,6 +266,7 @@ class Record(Node):
     wrap_types: tuple[type, ...] = (str,)
     optional: bool = False
     empty: str = ""
+    unknown: str = "unknown setting '{key}' in {what}{suggestion}"
 
     def read(self, walk: Walk, value: Any, at: At) -> Any:
         if value is None and self.optional:
@@ -275,12 +279,15 @@ class Record(Node):
             return None
         for key in data:
             if key not in self.fields:
-                walk.add(at.path + (key,), f"unknown setting '{key}' in {at.what}{did_you_mean(key, self.fields)}")
+                walk.add(at.path + (key,), self.unknown.format(key=key, what=at.what,
+                                                               suggestion=did_you_mean(key, self.fields)))
         values: dict[str, Any] = {}
         for name, spec in self.fields.items():
             what = (spec.what or name).format_map(_Names(values, key=at.key, what=at.what))
-            if name not in data and spec.default is not _NO_DEFAULT:
-                values[name] = spec.default
+            if name not in data and (spec.missing or spec.default is not _NO_DEFAULT):
+                if spec.missing:
+                    walk.add(at.path, spec.missing)
+                values[name] = None if spec.missing else spec.default
                 continue
             known = len(walk.problems)
             result = spec.node.read(walk, data.get(name), at.to(name, what))

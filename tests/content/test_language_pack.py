@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime
+from pathlib import Path
 
 from dialogue.content.check import content_problems
-from dialogue.content.language_pack import content_languages, language_pack
+from dialogue.content.language_pack import check_pack, content_languages, language_pack
+from dialogue.content.yamlsource import Source
 from dialogue.times import join_words, say_day
 from robot.speech.unfinished import sounds_unfinished
 
@@ -77,3 +79,10 @@ def test_what_the_language_file_says_reaches_the_ear(locales, monkeypatch):
     assert sounds_unfinished("A gibi Ankara", "tr") and not sounds_unfinished("evet", "tr")
     assert say_day(datetime(2026, 12, 8), datetime(2026, 12, 5), "tr") == "salı"
     assert join_words(["9:30", "10:00"], "tr") == "9:30 veya 10:00"
+
+
+def test_a_language_file_that_is_not_a_set_of_settings_says_so_and_names_each_one_missing():
+    found = [str(p) for p in check_pack(Source(Path("language.yml"), ["espeak_voice: tr"], {(): 1}, "language.yml"))]
+    assert found[0] == "language.yml:1: should be a set of 'name: value' entries"
+    assert "language.yml:1: 'espeak_voice' is missing: the espeak-ng voice of the virtual Pepper, e.g. gmw/nl" in found
+    assert not any("hour_words" in p for p in found)  # it may be left out
