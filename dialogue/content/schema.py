@@ -1,25 +1,27 @@
 """The shape of the host-editable YAML files, declared once, and one walker that checks data against it.
 
-A schema is a tree of small nodes: `Record` (named fields), `MapOf` (host-chosen keys, e.g. services),
-`ListOf`, per-language `Text`, `Integer`, `Number`, `Boolean`, `Choice`, `Plain` text, `Url`, `Date` and
-`Raw` (taken as it is). `Walk.read(node, value, what)` checks a value against a node, adds every problem
-as `file:line: message` at the path of the value it is about (so the line is right), reports unknown
-keys with "did you mean", and returns the converted value: None (or the field's default) when invalid.
+A schema is a tree of small nodes: `Record` (named fields), `MapOf` (entries under keys the host chooses,
+e.g. services), `ListOf`, per-language `Text`, `Integer`, `Number`, `Boolean`, `Choice`, `Plain` text,
+`Url`, `Date`, `Raw` (taken as written) and `Guard` (only values a test accepts). `Walk.read(node, value,
+what)` checks a file's data against its schema, adds every problem as `file:line: message` at the path
+of the value it is about (so the line is right), reports unknown keys with "did you mean", and returns
+the converted value: None (or the field's default) where a value is invalid.
 
-Adding a setting is adding a field to a record, e.g. in services.yml:
+Adding a setting is adding a field to a record, e.g. in services.yml (dialogue/content/loader.py):
 
     "walk_in": Field(Boolean(), default=False),
 
-`what` describes the value in messages; it may use `{key}` (the key of the entry it is in, e.g. the
-service), `{what}` (the description of the enclosing record) and the name of an earlier field of the same
-record (its converted value, e.g. "the note for {date}"). A field without `default` that is left out is
-read as None: a required `Text` says it is missing, an `Integer` that None is not a number. Checks that
-need more than one value (an id used twice, a name that must exist in another file) stay with the code
-that reads the file; nodes for one file's own kinds of value subclass `Node`.
+`what` names the value in messages (default: the setting's name). It may use `{key}` (the key of the
+entry it is in, e.g. the service), `{what}` (the name of the enclosing record) and an earlier field of the
+same record (its converted value: "the note for {date}"). A field left out is its `default` if it has one,
+its `missing` problem if it has one, and otherwise read as None: a required `Text` then says it is
+missing, an `Integer` that None is not a whole number. A `gate` field stops its record when invalid.
+Checks that need more than one value (an id used twice, a key that must exist in another file) stay with
+the code that reads the file; a kind of value only one file has is a small `Node` subclass there.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -63,8 +65,9 @@ class Walk:
     def add(self, path: tuple, message: str) -> None:
         self.problems.append(self.source.problem(path, message))
 
-    def read(self, node: "Node", value: Any, what: str, at: At = At()) -> Any:
-        return node.read(self, value, replace(at, what=what))
+    def read(self, node: "Node", value: Any, what: str) -> Any:
+        """`value` (a whole file's data) checked against `node`; `what` names it in messages."""
+        return node.read(self, value, At(what=what))
 
 
 class Node:
@@ -95,7 +98,8 @@ class Text(Node):
                 walk.add(at.path, f"{what} is missing; give it for every language ({', '.join(languages)})")
             return None
         if isinstance(value, str):
-            walk.add(at.path, f"{what} needs a text per language, e.g. " + ", ".join(f"{lang}: ..." for lang in languages))
+            example = ", ".join(f"{lang}: ..." for lang in languages)
+            walk.add(at.path, f"{what} needs a text per language, e.g. {example}")
             return model.Text({lang: value for lang in languages})
         if not isinstance(value, dict):
             walk.add(at.path, f"{what} should be texts per language, not {kind(value)}")
@@ -283,18 +287,23 @@ class Record(Node):
                                                                suggestion=did_you_mean(key, self.fields)))
         values: dict[str, Any] = {}
         for name, spec in self.fields.items():
-            what = (spec.what or name).format_map(_Names(values, key=at.key, what=at.what))
-            if name not in data and (spec.missing or spec.default is not _NO_DEFAULT):
-                if spec.missing:
-                    walk.add(at.path, spec.missing)
-                values[name] = None if spec.missing else spec.default
-                continue
             known = len(walk.problems)
-            result = spec.node.read(walk, data.get(name), at.to(name, what))
-            if spec.gate and result is None and len(walk.problems) > known:
+            values[name] = self._field(walk, data, name, spec, at, values)
+            if spec.gate and values[name] is None and len(walk.problems) > known:
                 return None
-            values[name] = spec.default if result is None and spec.default is not _NO_DEFAULT else result
         return self.build(at.key, values) if self.build else values
+
+    @staticmethod
+    def _field(walk: Walk, data: dict, name: str, spec: Field, at: At, values: dict[str, Any]) -> Any:
+        has_default = spec.default is not _NO_DEFAULT
+        if name not in data and spec.missing:
+            walk.add(at.path, spec.missing)
+            return None
+        if name not in data and has_default:
+            return spec.default
+        what = (spec.what or name).format_map(_Names(values, key=at.key, what=at.what))
+        result = spec.node.read(walk, data.get(name), at.to(name, what))
+        return spec.default if result is None and has_default else result
 
 
 @dataclass(frozen=True)
@@ -324,9 +333,9 @@ class MapOf(Node):
 class ListOf(Node):
     """A list ('- ' lines). Returns one value per item, None for an invalid one, so indexes match the file.
 
-    `problem`: what to say when it is not a list; `single`: one item of these types may be written
-    without the list;
-    `required`: left out or empty is `problem` too; `item`: how messages name an item."""
+    `problem`: what to say when it is not a list (with {what}); `required`: left out or empty is `problem`
+    too; `single`: one item of these types may be written without the list; `item`: how messages name an
+    item."""
 
     node: Node
     problem: str
