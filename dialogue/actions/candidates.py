@@ -13,6 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from dialogue.appointments import AppointmentInfo
+from dialogue.content.language_pack import all_packs
 from dialogue.service_names import service_from_text
 from dialogue.times import closest, minutes_of, parse_times
 from integrations.qmatic.matching import extract_name, match_name, match_reference
@@ -20,24 +21,12 @@ from integrations.qmatic.matching import extract_name, match_name, match_referen
 from .base import Turn
 from .qmatic_calls import appointments_today, sensitive
 
-ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
-            1: ("second", "tweede"),
-            -1: ("last", "latest", "later", "laatste", "latere")}  # not "late": "sorry, I'm late"
-MONTHS = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
-          "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
-
-# "I'm here for my mother", "ik kom voor mijn vader", "mijn dochter heeft een afspraak": checking in someone else.
-RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
-            r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
-            r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
-SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
-                          rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
-                          r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
+ORDINAL_POSITIONS = {"first": 0, "second": 1, "last": -1}
 
 
 def for_someone_else(text: str) -> bool:
-    return bool(SOMEONE_ELSE.search(text or ""))
-
+    """'I'm here for my mother', 'ik kom voor mijn vader', 'mijn dochter heeft een afspraak' (language.yml)."""
+    return any(pack.for_someone_else and pack.for_someone_else.search(text or "") for pack in all_packs())
 
 
 @dataclass(frozen=True)
@@ -50,10 +39,12 @@ class Narrowed:
 
 def ordinal(text: str, count: int) -> int | None:
     """"the first one" / "de laatste" -> an index into the candidates (sorted by time)."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    for position, names in ORDINALS.items():
-        if words & set(names) and position < count:
-            return position % count
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    for pack in all_packs():
+        for key, names in pack.ordinals.items():
+            position = ORDINAL_POSITIONS[key]
+            if words & set(names) and position < count:
+                return position % count
     return None
 
 
@@ -72,7 +63,7 @@ def birth_date(text: str) -> tuple[date | None, str]:
         if not found:
             return None, text
         day, month_text, year = int(found.group(1)), found.group(2), int(found.group(3))
-        month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text[:3], 0)
+        month = int(month_text) if month_text.isdigit() else _month(month_text)
         if year < 100:
             year += 1900 if year > 30 else 2000
     rest = lowered[:found.start()] + " " + lowered[found.end():]
@@ -80,6 +71,15 @@ def birth_date(text: str) -> tuple[date | None, str]:
         return date(year, month, day), rest
     except ValueError:
         return None, text
+
+
+def _month(word: str) -> int:
+    """'april', 'apr', 'mrt', 'maart' -> the month's number (0: not a month), in any language."""
+    for pack in all_packs():
+        for number, (name, short) in enumerate(zip(pack.months, pack.short_months or pack.months), start=1):
+            if word[:3] in (name.lower()[:3], short):
+                return number
+    return 0
 
 
 def _keep(remaining: list[AppointmentInfo], ids: set[int]) -> list[AppointmentInfo]:

@@ -35,6 +35,10 @@ class Field:
 
 
 SPOKEN_TIMES = ("whole", "half", "quarter_past", "quarter_to", "other")
+ORDINALS = ("first", "second", "last")
+# What a time phrase means, from {h} and {m}: 'hour:minute', each a sum of h, h%12, m and whole numbers.
+_TERM = r"\s*(?:h%12|h|m|\d+)\s*"
+TIME_MEANING = re.compile(rf"{_TERM}(?:[+-]{_TERM})*:{_TERM}(?:[+-]{_TERM})*")
 
 
 FIELDS: dict[str, Field] = {
@@ -55,6 +59,16 @@ FIELDS: dict[str, Field] = {
     "or": Field("text", help="the word between the last two of a choice ('9:30 or 10:00')"),
     "spoken_times": Field("templates", keys=SPOKEN_TIMES, help="how a visitor says a time: " + ", ".join(SPOKEN_TIMES)),
     "hour_words": Field("texts", required=False, length=13, help="the hours 0-12 in words (twelve first)"),
+    "numbers": Field("numbers", required=False, help="number words of a time, e.g. tien: 10, kwart is not one"),
+    "time_phrases": Field("time_phrases", required=False,
+                          help="how a visitor says a time, with {h} (and {m}), and what it means, e.g. "
+                               "'half {h}': 'h-1:30' or '{m} past {h}': 'h:m'"),
+    "ordinals": Field("word_lists", required=False, keys=ORDINALS,
+                      help="words for the first, second and last of several appointments"),
+    "short_months": Field("texts", required=False, length=12, help="the months as written short, January first"),
+    "relatives": Field("texts", required=False, help="people a visitor may come for: mother, son, ..."),
+    "for_someone_else": Field("texts", required=False,
+                              help="how a visitor says they come for someone else, with {relative} or without"),
 }
 
 
@@ -78,6 +92,11 @@ class LanguagePack:
     or_word: str
     spoken_times: Mapping[str, str]
     hour_words: tuple[str, ...] | None
+    numbers: Mapping[str, int]
+    time_phrases: Mapping[str, str]
+    ordinals: Mapping[str, tuple[str, ...]]
+    short_months: tuple[str, ...]
+    for_someone_else: re.Pattern | None
 
 
 class LanguagePackInvalid(Exception):
@@ -105,6 +124,15 @@ def _valid(value: Any, spec: Field) -> bool:
             isinstance(v, str) and v.strip() for v in value.values())
     if kind == "phrases":
         return isinstance(value, dict) and bool(value) and all(_valid(v, Field("texts")) for v in value.values())
+    if kind == "word_lists":
+        return isinstance(value, dict) and bool(value) and set(value) <= set(spec.keys) and all(
+            _valid(v, Field("texts")) for v in value.values())
+    if kind == "numbers":
+        return isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value) and all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 60 for v in value.values())
+    if kind == "time_phrases":
+        return isinstance(value, dict) and bool(value) and all(
+            isinstance(k, str) and isinstance(v, str) and TIME_MEANING.fullmatch(v) for k, v in value.items())
     return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
 
 
@@ -121,7 +149,7 @@ def check_pack(source: Source) -> list[Problem]:
             if spec.required:
                 problems.append(source.problem((), f"'{name}' is missing: {spec.help}"))
         elif not _valid(data[name], spec):
-            words = data[name] if isinstance(data[name], list) else []
+            words = list(data[name]) if isinstance(data[name], (list, dict)) else []
             quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
                           for w in words if isinstance(w, bool)), "")
             problems.append(source.problem((name,), f"'{name}' is not right: {spec.help}{quote}"))
@@ -131,6 +159,10 @@ def check_pack(source: Source) -> list[Problem]:
     for i, template in enumerate(data.get("name_phrases") or []):
         if isinstance(template, str) and "{name}" not in template:
             problems.append(source.problem(("name_phrases", i), "a name phrase needs {name}"))
+    for phrase in data.get("time_phrases") or {}:
+        slots = set(re.findall(r"\{(\w*)\}", str(phrase)))
+        if "h" not in slots or not slots <= {"h", "m"}:
+            problems.append(source.problem(("time_phrases", phrase), "a time phrase needs {h} and may have {m}"))
     return problems
 
 
@@ -139,6 +171,20 @@ def _spelled(template: str) -> re.Pattern:
     words = [re.escape(part) for part in template.replace("{letter}", "\0").replace("{word}", "\1").split()]
     body = r"\s+".join(w.replace("\0", r"\w{1,3}").replace("\1", r"\w+") for w in words)
     return re.compile(rf"(^|\s){body}$")
+
+
+def _someone_else(data: dict) -> re.Pattern | None:
+    """'voor mijn {relative}' with relatives [moeder, zoon] -> a pattern for 'voor mijn moeder', 'voor mijn zoon'."""
+    relatives = "|".join(re.escape(r.lower()) for r in data.get("relatives") or [])
+    phrases = []
+    for phrase in data.get("for_someone_else") or []:
+        body = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+        if "{relative}" in phrase:
+            if not relatives:
+                continue
+            body = body.replace(re.escape("{relative}"), f"(?:{relatives})")
+        phrases.append(body)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(phrases)})(?!\w)", re.IGNORECASE) if phrases else None
 
 
 def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack:
@@ -160,7 +206,12 @@ def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack
         clock=data["clock"], today=data["today"], tomorrow=data["tomorrow"], on_day=data["on_day"],
         days=tuple(data["days"]), months=tuple(data["months"]), or_word=data["or"],
         spoken_times=dict(data["spoken_times"]),
-        hour_words=tuple(data["hour_words"]) if data.get("hour_words") else None)
+        hour_words=tuple(data["hour_words"]) if data.get("hour_words") else None,
+        numbers={str(w).lower(): n for w, n in (data.get("numbers") or {}).items()},
+        time_phrases={str(p).lower(): m for p, m in (data.get("time_phrases") or {}).items()},
+        ordinals={key: tuple(w.lower() for w in words) for key, words in (data.get("ordinals") or {}).items()},
+        short_months=tuple(m.lower() for m in data.get("short_months") or ()),
+        for_someone_else=_someone_else(data))
 
 
 @lru_cache(maxsize=16)
@@ -170,10 +221,12 @@ def _cached(path: Path, lang: str, mtime: float) -> LanguagePack:
 
 def pack_or_first(lang: str) -> LanguagePack:
     """The language's pack, or the first language's (content errors are reported by `elvie check`)."""
-    pack = language_pack(lang)
-    if pack is None:
-        pack = next(p for p in map(language_pack, content_languages()) if p is not None)
-    return pack
+    return language_pack(lang) or all_packs()[0]
+
+
+def all_packs() -> list[LanguagePack]:
+    """Every language's pack, Dutch first: what a visitor says is read in whatever language it comes."""
+    return [pack for pack in map(language_pack, content_languages()) if pack is not None]
 
 
 def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:
