@@ -16,7 +16,8 @@ from dialogue.appointments import AppointmentInfo
 from dialogue.content.language_pack import all_packs
 from dialogue.service_names import service_from_text
 from dialogue.times import closest, minutes_of, parse_times
-from integrations.qmatic.matching import extract_name, match_name, match_reference
+from dialogue.names import extract_name
+from integrations.qmatic.matching import match_name, match_reference
 
 from .base import Turn
 from .qmatic_calls import appointments_today, sensitive

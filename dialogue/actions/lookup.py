@@ -6,7 +6,8 @@ import logging
 from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of, window_for
 from dialogue.times import join_words, say_day, say_time
 from integrations.qmatic.errors import QmaticAppointmentCancelled
-from integrations.qmatic.matching import extract_name, match_name, match_reference
+from dialogue.names import extract_name
+from integrations.qmatic.matching import match_name, match_reference
 
 from .base import ElvieAction, Turn
 from .candidates import for_someone_else, narrow

@@ -69,6 +69,10 @@ FIELDS: dict[str, Field] = {
     "relatives": Field("texts", required=False, help="people a visitor may come for: mother, son, ..."),
     "for_someone_else": Field("texts", required=False,
                               help="how a visitor says they come for someone else, with {relative} or without"),
+    "name_lead_ins": Field("texts", required=False, help="what comes before a name: 'my name is', 'I'm'"),
+    "name_openers": Field("texts", required=False, help="what may start an answer and is no name: 'yes', 'hello'"),
+    "hesitations": Field("texts", required=False, help="sounds of hesitation: uh, um"),
+    "not_names": Field("texts", required=False, help="words that are in sentences, not in names: 'late', 'mother'"),
 }
 
 
@@ -97,6 +101,10 @@ class LanguagePack:
     ordinals: Mapping[str, tuple[str, ...]]
     short_months: tuple[str, ...]
     for_someone_else: re.Pattern | None
+    name_lead_ins: tuple[str, ...]
+    name_openers: tuple[str, ...]
+    hesitations: frozenset[str]
+    not_names: frozenset[str]
 
 
 class LanguagePackInvalid(Exception):
@@ -211,7 +219,13 @@ def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack
         time_phrases={str(p).lower(): m for p, m in (data.get("time_phrases") or {}).items()},
         ordinals={key: tuple(w.lower() for w in words) for key, words in (data.get("ordinals") or {}).items()},
         short_months=tuple(m.lower() for m in data.get("short_months") or ()),
-        for_someone_else=_someone_else(data))
+        for_someone_else=_someone_else(data),
+        name_lead_ins=_words(data, "name_lead_ins"), name_openers=_words(data, "name_openers"),
+        hesitations=frozenset(_words(data, "hesitations")), not_names=frozenset(_words(data, "not_names")))
+
+
+def _words(data: dict, field: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip() for w in data.get(field) or ())
 
 
 @lru_cache(maxsize=16)
