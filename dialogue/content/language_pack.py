@@ -73,6 +73,9 @@ FIELDS: dict[str, Field] = {
     "name_openers": Field("texts", required=False, help="what may start an answer and is no name: 'yes', 'hello'"),
     "hesitations": Field("texts", required=False, help="sounds of hesitation: uh, um"),
     "not_names": Field("texts", required=False, help="words that are in sentences, not in names: 'late', 'mother'"),
+    "task_words": Field("texts", required=False,
+                        help="words that make a sentence about the appointment, not a practical question"),
+    "function_words": Field("texts", required=False, help="words that carry no topic: 'where', 'is', 'the'"),
 }
 
 
@@ -105,6 +108,8 @@ class LanguagePack:
     name_openers: tuple[str, ...]
     hesitations: frozenset[str]
     not_names: frozenset[str]
+    task_words: tuple[str, ...]
+    function_words: tuple[str, ...]
 
 
 class LanguagePackInvalid(Exception):
@@ -221,7 +226,8 @@ def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack
         short_months=tuple(m.lower() for m in data.get("short_months") or ()),
         for_someone_else=_someone_else(data),
         name_lead_ins=_words(data, "name_lead_ins"), name_openers=_words(data, "name_openers"),
-        hesitations=frozenset(_words(data, "hesitations")), not_names=frozenset(_words(data, "not_names")))
+        hesitations=frozenset(_words(data, "hesitations")), not_names=frozenset(_words(data, "not_names")),
+        task_words=_words(data, "task_words"), function_words=_words(data, "function_words"))
 
 
 def _words(data: dict, field: str) -> tuple[str, ...]:
