@@ -214,7 +214,8 @@ class ALSpeechRecognition(_Extractor):
 
     def _recognise(self, audio: np.ndarray) -> None:
         try:
-            results = self._scorer(audio, list(self._vocabulary), installed_languages()[self._language], self._word_spotting)
+            lang = installed_languages()[self._language]
+            results = self._scorer(audio, list(self._vocabulary), lang, self._word_spotting)
         except Exception:  # noqa: BLE001
             log.exception("recognition failed")
             return
