@@ -3,6 +3,7 @@
 
 VENV := .venv
 ELVIE := $(VENV)/bin/elvie
+# The suite's files run on every core (at most 4): each worker brings up its own stack, a file stays on one worker.
 PYTEST := $(VENV)/bin/python -m pytest
 
 setup:
@@ -19,7 +20,7 @@ test: setup
 	@$(ELVIE) train
 	@$(ELVIE) check
 	@$(VENV)/bin/lint-imports --no-cache
-	@$(PYTEST) -q
+	@$(PYTEST) -q -n auto --maxprocesses 4 --dist loadfile
 
 bench: setup
 	@$(ELVIE) train

@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SIZES = (1, 5, 10, 20)
@@ -89,13 +90,62 @@ def _fleet_of(count: int):
     return parse_fleet(Source(path=Path("fleet.yml"), data={"robots": robots}))
 
 
+@dataclass
+class _Measures:
+    text_ms: list[float] = field(default_factory=list)
+    spoken_ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)  # cross-talk
+    tickets: dict[int, str] = field(default_factory=dict)  # appointment id -> the ticket the visitor was given
+
+
+async def _typed_visit(engine, robot_id: str, number: int, rng: random.Random, measures: _Measures) -> None:
+    """A visitor checks in by name on the keyboard, answering yes to every question."""
+    from benchmarks.stack import visitor_name
+    from robot.engine.inputs import TextInput
+
+    for line in ["ik heb een afspraak", f"mijn naam is {visitor_name(number)}", "ja", "ja", "ja", "ja"]:
+        await asyncio.sleep(rng.uniform(1.0, 2.5))
+        result = await engine.handle(TextInput(text=line, source="typed"))
+        if not engine.conversation.id.startswith(robot_id + "-"):
+            measures.misses.append(f"{robot_id}: foreign conversation")
+        if "first_word" in result.timings_ms:
+            measures.text_ms.append(result.timings_ms["first_word"])
+        if result.ticket:
+            measures.tickets[5000 + number] = result.ticket
+            return
+
+
+async def _spoken_visit(slot, robot_id: str, texts: tuple[str, ...], feed, queue: asyncio.Queue,
+                        rng: random.Random, measures: _Measures) -> None:
+    """A visitor greets and says they have an appointment into the robot's microphone (`feed` plays a text)."""
+    for text in texts:
+        await asyncio.sleep(rng.uniform(1.0, 2.5))
+        await _until_listening(slot)
+        while not queue.empty():
+            queue.get_nowait()
+        await asyncio.to_thread(feed, text)
+        result = await _next_audio_turn(queue, robot_id, measures.misses)
+        if result is not None and "end_of_speech_to_first_word" in result.timings_ms:
+            measures.spoken_ms.append(result.timings_ms["end_of_speech_to_first_word"])
+
+
+def _turn_queues(run) -> dict[str, asyncio.Queue]:
+    """Per robot, its engine's turn results as they come (conversation id, result)."""
+    queues = {}
+    for robot_id, slot in run.slots.items():
+        queue = asyncio.Queue()
+        engine = slot.engine
+        engine.turn_listeners.append(lambda result, q=queue, e=engine: q.put_nowait((e.conversation.id, result)))
+        queues[robot_id] = queue
+    return queues
+
+
 async def _one_size(count: int, rounds: int) -> dict:
     import psutil
 
-    from benchmarks.stack import day_fixture, percentile, visitor_name
+    from benchmarks.stack import day_fixture
     from robot.config import load_settings
     from robot.engine.settings import EngineSettings
-    from robot.engine.inputs import TextInput
     from robot.fleet.runner import FleetOptions, FleetRunner
     from robot.harness import SimulatorControl
     from robot.speech.tts import espeak_clip
@@ -103,80 +153,57 @@ async def _one_size(count: int, rounds: int) -> dict:
 
     settings = load_settings(speech=True)
     clips = {text: bytes(8000) + espeak_clip(text, lang) + bytes(24000) for text, lang in SPOKEN}
-    visitors = count * rounds
     peppers = Peppers(count)
     controls = []
-    text_ms: list[float] = []
-    spoken_ms: list[float] = []
-    misses: list[str] = []
-    tickets: dict[int, str] = {}  # appointment id -> the ticket the visitor was given
+    measures = _Measures()
+    memory_mb = {"before": psutil.Process().memory_info().rss / 2 ** 20}
     try:
         fleet = _fleet_of(count)
         urls = {robot.id: url for robot, url in zip(fleet.robots, peppers.urls)}
         options = FleetOptions(engine=EngineSettings(goodbye_screen_s=0.1, greet_on_arrival=False))
-        rss_before = psutil.Process().memory_info().rss / 2 ** 20
         async with FleetRunner(fleet, settings, stack_urls(settings), robot_urls=urls, options=options) as run:
-            await _seed(settings, day_fixture(visitors + 1))
+            await _seed(settings, day_fixture(count * rounds + 1))
             controls = [SimulatorControl(url) for url in peppers.urls]
-            queues = {}
-            for robot_id, slot in run.slots.items():
-                queue = asyncio.Queue()
-                engine = slot.engine
-                engine.turn_listeners.append(lambda result, q=queue, e=engine: q.put_nowait((e.conversation.id,
-                                                                                            result)))
-                queues[robot_id] = queue
-            rss_started = psutil.Process().memory_info().rss / 2 ** 20
+            queues = _turn_queues(run)
+            memory_mb["started"] = psutil.Process().memory_info().rss / 2 ** 20
             rng = random.Random(count)
 
-            async def visitor(index: int, robot_id: str) -> None:
+            async def visitors(index: int, robot_id: str) -> None:
                 slot = run.slots[robot_id]
                 for turn_round in range(rounds):
-                    typed = (index + turn_round) % 2 == 0
-                    engine = slot.engine
-                    if typed:
-                        number = index * rounds + turn_round
-                        lines = ["ik heb een afspraak", f"mijn naam is {visitor_name(number)}", "ja", "ja", "ja", "ja"]
-                        for line in lines:
-                            await asyncio.sleep(rng.uniform(1.0, 2.5))
-                            result = await engine.handle(TextInput(text=line, source="typed"))
-                            if not engine.conversation.id.startswith(robot_id + "-"):
-                                misses.append(f"{robot_id}: foreign conversation")
-                            if "first_word" in result.timings_ms:
-                                text_ms.append(result.timings_ms["first_word"])
-                            if result.ticket:
-                                tickets[5000 + number] = result.ticket
-                                break
+                    if (index + turn_round) % 2 == 0:
+                        await _typed_visit(slot.engine, robot_id, index * rounds + turn_round, rng, measures)
                     else:
-                        for text in (("goedemorgen", "ik heb een afspraak") if turn_round % 2 else
-                                     ("good morning", "I have an appointment")):
-                            await asyncio.sleep(rng.uniform(1.0, 2.5))
-                            await _until_listening(slot)
-                            queue = queues[robot_id]
-                            while not queue.empty():
-                                queue.get_nowait()
-                            await asyncio.to_thread(controls[index].feed_audio, clips[text])
-                            result = await _next_audio_turn(queue, robot_id, misses)
-                            if result is not None and "end_of_speech_to_first_word" in result.timings_ms:
-                                spoken_ms.append(result.timings_ms["end_of_speech_to_first_word"])
-                    await engine.end_conversation(reason="benchmark")
+                        texts = ("goedemorgen", "ik heb een afspraak") if turn_round % 2 else \
+                            ("good morning", "I have an appointment")
+                        await _spoken_visit(slot, robot_id, texts, lambda text: controls[index].feed_audio(clips[text]),
+                                            queues[robot_id], rng, measures)
+                    await slot.engine.end_conversation(reason="benchmark")
 
             started = time.monotonic()
-            await asyncio.gather(*(visitor(i, robot.id) for i, robot in enumerate(fleet.robots)))
+            await asyncio.gather(*(visitors(i, robot.id) for i, robot in enumerate(fleet.robots)))
             duration = time.monotonic() - started
-            rss_after = psutil.Process().memory_info().rss / 2 ** 20
+            memory_mb["after"] = psutil.Process().memory_info().rss / 2 ** 20
             pool = run.pool.figures if run.pool else None
-        misses += _check_tickets(settings, tickets, peppers.spoken(), fleet)
+        measures.misses += _check_tickets(settings, measures.tickets, peppers.spoken(), fleet)
     finally:
         for control in controls:
             control.close()
         peppers.close()
+    return _size_figures(count, measures, memory_mb, pool, duration)
+
+
+def _size_figures(count: int, measures: _Measures, memory_mb: dict[str, float], pool, duration: float) -> dict:
+    from benchmarks.stack import percentile
+
+    text_ms, spoken_ms = measures.text_ms, measures.spoken_ms
     return {"robots": count, "text_turns": len(text_ms), "spoken_turns": len(spoken_ms),
             "text_p50_ms": round(percentile(text_ms, 0.5), 1), "text_p95_ms": round(percentile(text_ms, 0.95), 1),
             "spoken_p50_ms": round(percentile(spoken_ms, 0.5), 1),
             "spoken_p95_ms": round(percentile(spoken_ms, 0.95), 1),
-            "rss_before_mb": round(rss_before, 1), "rss_started_mb": round(rss_started, 1),
-            "rss_after_mb": round(rss_after, 1), "check_ins": len(tickets), "cross_talk": len(misses),
-            "cross_talk_examples": misses[:5], "one_moment": pool.delayed if pool else 0,
+            **{f"rss_{moment}_mb": round(mb, 1) for moment, mb in memory_mb.items()},
+            "check_ins": len(measures.tickets), "cross_talk": len(measures.misses),
+            "cross_talk_examples": measures.misses[:5], "one_moment": pool.delayed if pool else 0,
             "recognition_given_up": pool.given_up if pool else 0, "duration_s": round(duration, 1)}
 
 

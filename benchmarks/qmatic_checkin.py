@@ -9,7 +9,7 @@ import time
 from integrations.qmatic.client import QmaticClient
 from integrations.qmatic.config import QmaticConfig
 from integrations.qmatic.emulator.server import EmulatorServer
-from integrations.qmatic.name_cases import case_day, evaluate
+from dialogue.name_cases import case_day, evaluate
 
 
 def percentile(values: list[float], q: float) -> float:

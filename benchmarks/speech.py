@@ -155,7 +155,6 @@ def _expectation(phrase: Phrase, conversation_lang: str | None):
 
 def run(quick: bool = False) -> dict:
     from robot.speech.pipeline import SpeechPipeline
-    from robot.speech.types import NotHeard, Recognised
 
     pipeline = SpeechPipeline(lambda event: None)
     parse, parser_name = _intent_parser()
@@ -168,37 +167,55 @@ def run(quick: bool = False) -> dict:
             for n, snr in enumerate(snrs):
                 if not quick and (p + v + n) % len(voices[phrase.lang]) == 0:
                     continue  # each phrase at each noise level by two of the three voices, in turn
-                audio = mix(clip, snr, seed=v * 7 + len(phrase.text))
-                # The first turn of a conversation has no language yet; later turns keep the visitor's.
-                conversation_lang = None if phrase.expecting is None else phrase.lang
-                pipeline.set_expectation(_expectation(phrase, conversation_lang))
-                pipeline.set_language(conversation_lang)
-                started = time.monotonic()
-                events = pipeline.recognise_pcm(audio, trailing_silence_s=0.0)
-                elapsed = time.monotonic() - started
-                heard = next((e for e in events if isinstance(e, (Recognised, NotHeard))), None)
-                intent, lang, name, latency = None, None, None, None
-                if isinstance(heard, Recognised):
-                    utterance = heard.utterance
-                    lang = utterance.lang
-                    latency = utterance.timings.get("recognition_ms")
-                    if utterance.intent:
-                        intent, entities = utterance.intent, dict(utterance.entities)
-                    else:
-                        intent, entities = parse(utterance.text, utterance.lang)
-                    name = entities.get("person_name")
-                intent = EQUIVALENT.get((phrase.expecting, intent), intent)
-                heard_text = heard.utterance.text if isinstance(heard, Recognised) else type(heard).__name__
-                rows.append({"phrase": phrase.text, "voice": voice[0], "heard": heard_text, "got_intent": intent,
-                             "got_lang": lang, "lang": phrase.lang, "first_turn": conversation_lang is None,
-                             "snr": "clean" if snr is None else f"{snr}db",
-                             "intent_ok": intent == phrase.intent, "lang_ok": lang == phrase.lang,
-                             "name_ok": (name or "").lower() == (phrase.name or "").lower() if phrase.name else None,
-                             "latency_ms": latency, "rtf": elapsed / (len(audio) / 2 / RATE),
-                             "decided_by_phrase": isinstance(heard, Recognised) and bool(heard.utterance.intent)})
+                rows.append(_row(pipeline, parse, phrase, voice, mix(clip, snr, seed=v * 7 + len(phrase.text)), snr))
     result: dict = {"speech_clips": len(rows), "speech_intent_parser": parser_name,
-                    "speech_whisper_load_s": round(pipeline.recogniser.load_seconds, 2)}
-    for lang in ("nl", "en"):
+                    "speech_whisper_load_s": round(pipeline.recogniser.load_seconds, 2), **_summary(rows)}
+    if not SKIP_STACK:
+        result.update(_spoken_turns(quick))
+    if DETAILS:
+        for r in rows:
+            if not (r["intent_ok"] and r["lang_ok"]):
+                print(f"MISS {r['lang']} {r['snr']:>5} {r['voice']}: {r['phrase']!r} -> {r['heard']!r} "
+                      f"({r['got_intent']}, {r['got_lang']})", file=sys.stderr)
+    return result
+
+
+def _row(pipeline, parse, phrase: Phrase, voice, audio: bytes, snr: int | None) -> dict:
+    """One clip through the ear: what was heard, understood and how fast."""
+    from robot.speech.types import NotHeard, Recognised
+
+    # The first turn of a conversation has no language yet; later turns keep the visitor's.
+    conversation_lang = None if phrase.expecting is None else phrase.lang
+    pipeline.set_expectation(_expectation(phrase, conversation_lang))
+    pipeline.set_language(conversation_lang)
+    started = time.monotonic()
+    events = pipeline.recognise_pcm(audio, trailing_silence_s=0.0)
+    elapsed = time.monotonic() - started
+    heard = next((e for e in events if isinstance(e, (Recognised, NotHeard))), None)
+    intent, lang, name, latency = None, None, None, None
+    if isinstance(heard, Recognised):
+        utterance = heard.utterance
+        lang = utterance.lang
+        latency = utterance.timings.get("recognition_ms")
+        if utterance.intent:
+            intent, entities = utterance.intent, dict(utterance.entities)
+        else:
+            intent, entities = parse(utterance.text, utterance.lang)
+        name = entities.get("person_name")
+    intent = EQUIVALENT.get((phrase.expecting, intent), intent)
+    heard_text = heard.utterance.text if isinstance(heard, Recognised) else type(heard).__name__
+    return {"phrase": phrase.text, "voice": voice[0], "heard": heard_text, "got_intent": intent,
+            "got_lang": lang, "lang": phrase.lang, "first_turn": conversation_lang is None,
+            "snr": "clean" if snr is None else f"{snr}db",
+            "intent_ok": intent == phrase.intent, "lang_ok": lang == phrase.lang,
+            "name_ok": (name or "").lower() == (phrase.name or "").lower() if phrase.name else None,
+            "latency_ms": latency, "rtf": elapsed / (len(audio) / 2 / RATE),
+            "decided_by_phrase": isinstance(heard, Recognised) and bool(heard.utterance.intent)}
+
+
+def _summary(rows: list[dict]) -> dict:
+    result: dict = {}
+    for lang in sorted({r["lang"] for r in rows}):
         for snr in ("clean", "20db", "10db", "5db"):
             subset = [r for r in rows if r["lang"] == lang and r["snr"] == snr]
             if not subset:
@@ -223,13 +240,6 @@ def run(quick: bool = False) -> dict:
         result["speech_end_to_text_p95_ms"] = round(latencies[int(0.95 * (len(latencies) - 1))], 1)
     result["speech_rtf"] = round(statistics.mean(r["rtf"] for r in rows), 3)
     result["speech_decided_by_expected_phrase_pct"] = round(100 * statistics.mean(r["decided_by_phrase"] for r in rows), 1)
-    if not SKIP_STACK:
-        result.update(_spoken_turns(quick))
-    if DETAILS:
-        for r in rows:
-            if not (r["intent_ok"] and r["lang_ok"]):
-                print(f"MISS {r['lang']} {r['snr']:>5} {r['voice']}: {r['phrase']!r} -> {r['heard']!r} "
-                      f"({r['got_intent']}, {r['got_lang']})", file=sys.stderr)
     return result
 
 

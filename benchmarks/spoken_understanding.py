@@ -217,9 +217,7 @@ def _name_ok(said: str | None, got: str | None) -> bool:
 
 
 def run(quick: bool = False, dev: bool = False) -> dict:
-    from robot.engine.expectations import build
     from robot.language import LanguageDetector
-    from robot.language_policy import ConversationLanguage, carries_language, spoken_evidence, typed_evidence
     from robot.speech.pipeline import SpeechPipeline
 
     started = time.monotonic()
@@ -232,55 +230,8 @@ def run(quick: bool = False, dev: bool = False) -> dict:
     left_out = {}
     for lang in LANGUAGES:
         turns, left_out[lang] = conversations(lang, quick, dev)
-        names = _names(turns)
         for condition in CONDITIONS:
-            spoken_language = ConversationLanguage(LANGUAGES)
-            typed_language = ConversationLanguage(LANGUAGES)
-            conversation = -1
-            for index, turn in enumerate(turns):
-                if index % 25 == 0:
-                    print(f"[spoken_understanding] {lang} {condition or 'clean'} {index}/{len(turns)}",
-                          file=sys.stderr, flush=True)
-                if turn.conversation != conversation:
-                    conversation = turn.conversation
-                    spoken_language.reset()
-                    typed_language.reset()
-                details = _details(turn.state, names, index)
-                # spoken
-                conv_lang = spoken_language.current
-                pipeline.set_expectation(build(turn.state, details, conv_lang, LANGUAGES))
-                pipeline.set_language(conv_lang)
-                audio = mix(_clip(turn.text, lang, turn.voice), condition, seed=index)
-                heard = hear(pipeline, nlu, turn, audio)
-                got, got_name, heard_text, not_heard = heard.intent, heard.name, heard.text, heard.not_heard
-                elapsed_ms = heard.ms
-                if heard.utterance is not None:
-                    u = heard.utterance
-                    votes = getattr(u, "language_votes", None)
-                    if votes is None:  # a pipeline without language evidence: the old rule (its language)
-                        spoken_language.current = u.lang
-                    elif carries_language(turn.state, u.intent, u.text):
-                        spoken_language.observe(spoken_evidence(votes, u.lang, u.text))
-                got = ROUTED.get((turn.state, got), got)
-                answer_lang = spoken_language.answer_language
-                # typed, in the same conversation
-                typed_intent, typed_entities = nlu.parse(turn.typed)
-                typed_intent = ROUTED.get((turn.state, typed_intent), typed_intent)
-                if carries_language(turn.state, typed_intent, turn.typed):
-                    typed_language.observe(typed_evidence(detector, turn.typed, typed_language.current), typed=True)
-                expected = ROUTED.get((turn.state, turn.intent), turn.intent)
-                if turn.code:  # a code only counts if the lookup can read it from what was understood
-                    got = got if _code_ok(turn.code, heard_text) else f"{got} (code misread)"
-                    typed_intent = typed_intent if _code_ok(turn.code, turn.typed) else f"{typed_intent} (code misread)"
-                rows.append({"lang": lang, "condition": "clean" if condition is None else f"{condition}db",
-                             "state": turn.state or "open", "intent": expected, "text": turn.text,
-                             "heard": heard_text, "spoken_intent": got, "typed_intent": typed_intent,
-                             "spoken_ok": got == expected, "typed_ok": typed_intent == expected,
-                             "not_heard": not_heard, "answer_lang_ok": answer_lang == lang,
-                             "typed_lang_ok": typed_language.answer_language == lang,
-                             "name_ok": _name_ok(turn.name, got_name) if turn.name else None,
-                             "recognition_ms": elapsed_ms, "voice": turn.voice[0],
-                             "conversation": (lang, condition, turn.conversation)})
+            rows += _in_condition(pipeline, nlu, detector, lang, turns, condition)
     result = _figures(rows, left_out)
     for lang in LANGUAGES:
         result.update(_ceiling(pipeline.recogniser, lang, conversations(lang, quick, dev)[0]))
@@ -292,6 +243,66 @@ def run(quick: bool = False, dev: bool = False) -> dict:
                 print(f"MISS {r['lang']} {r['condition']:>5} {r['state']:>15} {r['intent']:>18} {r['text']!r} -> "
                       f"{r['heard']!r} ({r['spoken_intent']}; lang ok {r['answer_lang_ok']})", file=sys.stderr)
     return result
+
+
+def _in_condition(pipeline, nlu, detector, lang: str, turns: list, condition) -> list[dict]:
+    """Every conversation of one language in one acoustic condition, spoken and typed side by side."""
+    from robot.language_policy import ConversationLanguage
+
+    names = _names(turns)
+    spoken_language = ConversationLanguage(LANGUAGES)
+    typed_language = ConversationLanguage(LANGUAGES)
+    conversation = -1
+    rows = []
+    for index, turn in enumerate(turns):
+        if index % 25 == 0:
+            print(f"[spoken_understanding] {lang} {condition or 'clean'} {index}/{len(turns)}",
+                  file=sys.stderr, flush=True)
+        if turn.conversation != conversation:
+            conversation = turn.conversation
+            spoken_language.reset()
+            typed_language.reset()
+        audio = mix(_clip(turn.text, lang, turn.voice), condition, seed=index)
+        row = _turn_row(pipeline, nlu, detector, turn, audio, _details(turn.state, names, index),
+                        spoken_language, typed_language)
+        rows.append({"lang": lang, "condition": "clean" if condition is None else f"{condition}db", **row,
+                     "answer_lang_ok": spoken_language.answer_language == lang,
+                     "typed_lang_ok": typed_language.answer_language == lang,
+                     "conversation": (lang, condition, turn.conversation)})
+    return rows
+
+
+def _turn_row(pipeline, nlu, detector, turn, audio, details, spoken_language, typed_language) -> dict:
+    """One turn heard (the conversation's language observed) and typed, against what the visitor meant."""
+    from robot.engine.expectations import build
+    from robot.language_policy import carries_language, spoken_evidence, typed_evidence
+
+    conv_lang = spoken_language.current
+    pipeline.set_expectation(build(turn.state, details, conv_lang, LANGUAGES))
+    pipeline.set_language(conv_lang)
+    heard = hear(pipeline, nlu, turn, audio)
+    got = heard.intent
+    if heard.utterance is not None:
+        u = heard.utterance
+        votes = getattr(u, "language_votes", None)
+        if votes is None:  # a pipeline without language evidence: the old rule (its language)
+            spoken_language.current = u.lang
+        elif carries_language(turn.state, u.intent, u.text):
+            spoken_language.observe(spoken_evidence(votes, u.lang, u.text))
+    got = ROUTED.get((turn.state, got), got)
+    typed_intent, _ = nlu.parse(turn.typed)
+    typed_intent = ROUTED.get((turn.state, typed_intent), typed_intent)
+    if carries_language(turn.state, typed_intent, turn.typed):
+        typed_language.observe(typed_evidence(detector, turn.typed, typed_language.current), typed=True)
+    expected = ROUTED.get((turn.state, turn.intent), turn.intent)
+    if turn.code:  # a code only counts if the lookup can read it from what was understood
+        got = got if _code_ok(turn.code, heard.text) else f"{got} (code misread)"
+        typed_intent = typed_intent if _code_ok(turn.code, turn.typed) else f"{typed_intent} (code misread)"
+    return {"state": turn.state or "open", "intent": expected, "text": turn.text, "heard": heard.text,
+            "spoken_intent": got, "typed_intent": typed_intent, "spoken_ok": got == expected,
+            "typed_ok": typed_intent == expected, "not_heard": heard.not_heard,
+            "name_ok": _name_ok(turn.name, heard.name) if turn.name else None,
+            "recognition_ms": heard.ms, "voice": turn.voice[0]}
 
 
 def _pct(values) -> float:

@@ -5,8 +5,9 @@ as the content reloads: no retraining. A phrasing's words are weighted by how ra
 across all phrasings (IDF: "wc", "lift" and "parkeren" say a lot, "waar" and "is" little), words
 match fuzzily (typos, "toilet"/"toiletten", speech errors), and a character-level ratio
 adds the phrasing as a whole. A question is only answered when it scores above THRESHOLD and
-clearly above any other question; a sentence about the visitor's appointment (TASK_WORDS) is never
-taken for one. The matcher is only asked where Rasa found no task intent (dialogue/actions/faq.py).
+clearly above any other question; a sentence about the visitor's appointment (a task word) is never
+taken for one. Task words and the function words that carry no topic come from every language's
+locales/<lang>/language.yml. The matcher is only asked where Rasa found no task intent (dialogue/actions/faq.py).
 """
 from __future__ import annotations
 
@@ -18,26 +19,12 @@ from typing import Mapping
 
 from rapidfuzz.fuzz import ratio
 
+from dialogue.content.language_pack import all_packs
 from dialogue.content.model import FaqEntry
 
 THRESHOLD = 0.65  # below this the visitor did not ask one of the hosts' questions
 MARGIN = 0.05  # the best question must beat the next best by this much
 WORD_MATCH = 0.85  # two words (of five letters or more) count as the same from this similarity on
-# A sentence about the visitor's appointment is never a practical question, unless the hosts' phrasing says so too.
-TASK_WORDS = frozenset("afspraak afspraken afspraakcode aanmelden melden naam appointment booking code name "
-                       "check checkin register".split())
-# Words that carry no topic: they neither make nor break a match ("waar moet ik ..." is not a question by itself).
-FUNCTION_WORDS = frozenset("""
-ik je jij u uw hij zij ze we wij jullie het de een mijn m'n er hier daar dit dat die deze is zijn ben bent was
-kan kun kunt mag moet moeten wil wilt heb heeft hebben ga gaat gaan kom komt doe doet zou even nog wel niet
-waar wat wanneer hoe welke wie waarom of en maar om op in aan voor van met naar bij tot uit te al ook
-graag alstublieft alsjeblieft sorry pardon hallo goedemorgen gewoon ergens laat vandaag nu
-i me my you your he she it we they the a an is are am was be do does did can could may might must should would
-will have has had get got where what when how which who why there here this that of and or but to in on at
-for from with by please sorry hello just some any today now
-""".split())
-
-
 @dataclass(frozen=True)
 class FaqMatch:
     key: str
@@ -52,8 +39,9 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text)
 
 
-def content_words(said: list[str]) -> list[str]:
-    return [w for w in said if w not in FUNCTION_WORDS]
+def _pack_words(field: str) -> frozenset[str]:
+    """A word list of every language's language.yml, written the way `words` writes what was said."""
+    return frozenset(w for pack in all_packs() for phrase in getattr(pack, field) for w in words(phrase))
 
 
 def word_similarity(a: str, b: str) -> float:
@@ -73,12 +61,14 @@ class FaqIndex:
     """The hosts' phrasings, ready to match. Build one per content version (cheap: a few hundred phrasings)."""
 
     def __init__(self, faq: Mapping[str, FaqEntry]):
+        self.task_words = _pack_words("task_words")
+        self.function_words = _pack_words("function_words")
         self.items: list[tuple[str, str, tuple[str, ...], str]] = []  # (key, lang, content words, text)
         for entry in faq.values():
             for lang, phrasings in entry.phrasings.items():
                 for phrasing in phrasings:
                     said = words(phrasing)
-                    self.items.append((entry.key, lang, tuple(content_words(said)), " ".join(said)))
+                    self.items.append((entry.key, lang, tuple(self.content_words(said)), " ".join(said)))
         count = max(1, len(self.items))
         frequency: dict[str, int] = {}
         for _, _, tokens, _ in self.items:
@@ -86,6 +76,9 @@ class FaqIndex:
                 frequency[token] = frequency.get(token, 0) + 1
         self.idf = {token: math.log(1 + count / n) for token, n in frequency.items()}
         self.default_idf = math.log(1 + count)
+
+    def content_words(self, said: list[str]) -> list[str]:
+        return [w for w in said if w not in self.function_words]
 
     def _weight(self, token: str) -> float:
         return self.idf.get(token, self.default_idf)
@@ -105,12 +98,12 @@ class FaqIndex:
     def scores(self, text: str, lang: str | None = None) -> dict[str, tuple[float, str]]:
         """key -> (best score over its phrasings, language of that phrasing)."""
         said = words(text)
-        heard = content_words(said)
+        heard = self.content_words(said)
         joined = " ".join(said)
         best: dict[str, tuple[float, str]] = {}
         if not heard:
             return best
-        task = TASK_WORDS.intersection(heard)
+        task = self.task_words.intersection(heard)
         for key, phrasing_lang, tokens, phrasing in self.items:
             if task - set(tokens):
                 continue  # "ik heb een afspraak gemaakt via internet" is about an appointment, not the wifi

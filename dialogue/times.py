@@ -1,30 +1,29 @@
 """Times as visitors say them, and as Elvie says them.
 
 Parsing: "half tien" (9:30), "kwart over twee", "tien voor half elf", "10 uur", "om 14.30",
-"half past nine", "quarter to three", "10:30", "2 pm" — into minutes after midnight. Spoken
-times are ambiguous about morning and afternoon, so both readings are returned; the caller
-picks the one closest to a known appointment.
+"half past nine", "quarter to three", "10:30", "2 pm" — into minutes after midnight. Each language
+says its time phrases in locales/<lang>/language.yml (`time_phrases`, `numbers`); times in digits
+are read in any language. Spoken times are ambiguous about morning and afternoon, so both readings
+are returned; the caller picks the one closest to a known appointment.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
-from dialogue.content.language_pack import pack_or_first
+from dialogue.content.language_pack import all_packs, pack_or_first
 
-NUMBERS = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
-    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50,
-}
-_NUM = r"(\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+DIGITS = re.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})(?!\d)")  # 10:30, 14.30, 9h45: any language
+TERM = re.compile(r"([+-]?)(h%12|h|m|\d+)")
+SLOTS = {"{h}": "h", "{m}": "m"}
 
 
-def _n(token: str) -> int:
-    return int(token) if token.isdigit() else NUMBERS[token]
+@dataclass(frozen=True)
+class TimePhrase:
+    """'kwart voor {h}' with its meaning 'h-1:45', as a pattern over a transcript."""
+    pattern: re.Pattern
+    meaning: str
 
 
 def _readings(hour: int, minute: int) -> list[int]:
@@ -35,45 +34,73 @@ def _readings(hour: int, minute: int) -> list[int]:
     return [hour * 60 + minute, ((hour % 12) + 12) * 60 + minute]
 
 
+def _value(expression: str, h: int, m: int) -> int:
+    """'h-1' with h=10 -> 9; 'h%12+12' with h=2 -> 14."""
+    terms = {"h": h, "h%12": h % 12, "m": m}
+    return sum((-1 if sign == "-" else 1) * (terms[term] if term in terms else int(term))
+               for sign, term in TERM.findall(expression.replace(" ", "")))
+
+
+def _number(numbers: dict[str, int], name: str = "") -> str:
+    """A pattern for a number in digits or in any language's words, as group `name` if given."""
+    group = f"(?P<{name}>" if name else "("
+    return group + r"\d{1,2}|" + "|".join(re.escape(w) for w in sorted(numbers, key=len, reverse=True)) + ")"
+
+
+def _phrases(numbers: dict[str, int]) -> list[TimePhrase]:
+    """Every language's time phrases (locales/<lang>/language.yml), longest first: 'tien voor half elf' is
+    read before 'half elf' could be."""
+    phrases = {}
+    for pack in all_packs():
+        for phrase, meaning in pack.time_phrases.items():
+            body = ""
+            for before, word in zip([None] + phrase.split(), phrase.split()):
+                if before is not None:  # '11am', '10uur': a number may be written against its word
+                    body += r"\s+" if (before in SLOTS) == (word in SLOTS) else r"\s*"
+                body += _number(numbers, SLOTS[word]) if word in SLOTS else re.escape(word)
+            phrases[phrase] = TimePhrase(re.compile(rf"(?<!\w){body}(?!\w)"), meaning)
+    return [phrases[p] for p in sorted(phrases, key=lambda p: len(p.replace("{h}", "").replace("{m}", "")),
+                                       reverse=True)]
+
+
+def _numbers() -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for pack in all_packs():
+        numbers.update(pack.numbers)
+    return numbers
+
+
 def parse_times(text: str) -> list[int]:
-    """Possible times (minutes after midnight) mentioned in `text`, best reading first."""
-    t = " " + text.lower().replace("’", "'") + " "
+    """Possible times (minutes after midnight) mentioned in `text`, best reading first, in any language."""
+    rest = " " + text.lower().replace("’", "'") + " "
+    numbers = _numbers()
     found: list[int] = []
 
-    def add(values):
-        for value in values:
-            if value not in found:
-                found.append(value)
+    def read(pattern: re.Pattern, minutes) -> None:
+        nonlocal rest
+        for match in pattern.finditer(rest):
+            found.extend(v for v in minutes(match) if v not in found)
+        rest = pattern.sub(lambda match: " " * len(match.group(0)), rest)  # read once: not 'half elf' again
 
-    for match in re.finditer(r"(\d{1,2})[:.h](\d{2})", t):
-        add(_readings(int(match.group(1)), int(match.group(2))))
-    for match in re.finditer(rf"{_NUM}\s*(?:minuten\s+)?(voor|over)\s+half\s+{_NUM}", t):
-        base = (_n(match.group(3)) - 1) * 60 + 30
-        delta = _n(match.group(1)) * (-1 if match.group(2) == "voor" else 1)
-        add(_readings(*divmod(base + delta, 60)))
-    for match in re.finditer(rf"(?<!over )(?<!voor )half\s+{_NUM}\b", t):
-        add(_readings(_n(match.group(1)) - 1, 30))
-    for match in re.finditer(rf"kwart\s+(over|voor)\s+{_NUM}", t):
-        hour = _n(match.group(2))
-        add(_readings(hour, 15) if match.group(1) == "over" else _readings(hour - 1, 45))
-    for match in re.finditer(rf"\b{_NUM}\s+(?:minuten\s+)?(over|voor)\s+{_NUM}\b(?!\s*uur)", t):
-        hour, minutes = _n(match.group(3)), _n(match.group(1))
-        add(_readings(hour, minutes) if match.group(2) == "over" else _readings(*divmod(hour * 60 - minutes, 60)))
-    for match in re.finditer(rf"half\s+past\s+{_NUM}", t):
-        add(_readings(_n(match.group(1)), 30))
-    for match in re.finditer(rf"quarter\s+(past|to)\s+{_NUM}", t):
-        hour = _n(match.group(2))
-        add(_readings(hour, 15) if match.group(1) == "past" else _readings(hour - 1, 45))
-    for match in re.finditer(rf"\b{_NUM}\s*(am|pm|a\.m\.|p\.m\.)", t):
-        hour = _n(match.group(1)) % 12 + (12 if match.group(2).startswith("p") else 0)
-        add([hour * 60])
-    for match in re.finditer(rf"\b{_NUM}\s+{_NUM}\b", t):  # "ten thirty", "tien dertig"
-        hour, minute = _n(match.group(1)), _n(match.group(2))
+    def n(token: str | None) -> int:
+        return 0 if token is None else int(token) if token.isdigit() else numbers[token]
+
+    read(DIGITS, lambda match: _readings(int(match.group(1)), int(match.group(2))))
+    for phrase in _phrases(numbers):
+        meaning = phrase.meaning
+        read(phrase.pattern, lambda match: _readings(*divmod(
+            _meaning(meaning, n(match.group("h")), n(match.groupdict().get("m"))), 60)))
+    number = _number(numbers)
+    for match in re.finditer(rf"(?<!\w){number}\s+{number}(?!\w)", rest):  # "ten thirty", "tien dertig"
+        hour, minute = n(match.group(1)), n(match.group(2))
         if minute in (15, 20, 30, 40, 45, 50) and hour <= 12:
-            add(_readings(hour, minute))
-    for match in re.finditer(rf"\b{_NUM}\s*(uur|o'clock|oclock)", t):
-        add(_readings(_n(match.group(1)), 0))
+            found.extend(v for v in _readings(hour, minute) if v not in found)
     return found
+
+
+def _meaning(meaning: str, h: int, m: int) -> int:
+    hour, minute = meaning.split(":")
+    return _value(hour, h, m) * 60 + _value(minute, h, m)
 
 
 def closest(options: list[int], targets: list[int], tolerance_min: int = 20) -> int | None:

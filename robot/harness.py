@@ -159,7 +159,7 @@ class LocalElvie:
 
     def quiet_result(self, kind: str) -> dict:
         """What a turn looks like when nothing happened (no input reached the dialogue)."""
-        return TurnResult(turn=0, input=kind, lang=self.engine.conversation.lang or "nl",
+        return TurnResult(turn=0, input=kind, lang=self.engine.conversation.lang or self.engine_settings.default_lang,
                           screen=self.engine.tablet.view.screen).to_json()
 
     # -- the Qmatic emulator

@@ -16,6 +16,7 @@ import qi
 
 from .audio import ALAudioDevice, Microphone
 from .clock import Clock, FakeClock, RealClock
+from .languages import installed_languages
 from .naoqi_api.binding import NaoqiModule, bind
 from .services import (SENSORS, Abilities, ALAnimatedSpeech, ALAutonomousBlinking, ALAutonomousLife,
                        ALBackgroundMovement, ALBasicAwareness, ALBattery, ALEngagementZones, ALLeds,
@@ -253,7 +254,7 @@ class VirtualPepper:
         self.state.update(lambda s: append_bounded(s.log, {"who": who, "text": text, "time": time.time()}))
 
     def _voice(self, text: str, language: str) -> None:
-        lang = "nl" if language == "Dutch" else "en"
+        lang = installed_languages().get(language, language)
         try:
             from robot.speech.tts import synthesise
             pcm = synthesise(text, lang)

@@ -17,13 +17,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from core.turn import TurnTrace
-from dialogue.runtime import runtime
+from dialogue.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
 
 
 class Turn:
-    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, rt):
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker, rt: Runtime):
         self.dispatcher = dispatcher
         self.tracker = tracker
         self.runtime = rt
@@ -78,8 +78,14 @@ class Turn:
 
 
 class ElvieAction(Action, ABC):
+    """An action given its runtime (content, clock, Qmatic: dialogue/ports.py); the action server's
+    registry makes each with none, and then it uses the server's shared runtime."""
+
     action_name = ""
     resets_repair = True  # understood turns reset the misunderstanding count
+
+    def __init__(self, rt: Runtime | None = None):
+        self._runtime = rt
 
     def name(self) -> str:
         return self.action_name
@@ -89,8 +95,7 @@ class ElvieAction(Action, ABC):
         """Read the turn, say responses and set slots through it."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        rt = runtime()
-        turn = Turn(dispatcher, tracker, rt)
+        turn = Turn(dispatcher, tracker, self._runtime or runtime())
         try:
             await asyncio.to_thread(self.act, turn)
         except Exception:  # noqa: BLE001 - never a traceback to the visitor

@@ -13,31 +13,21 @@ from datetime import date
 from types import SimpleNamespace
 
 from dialogue.appointments import AppointmentInfo
+from dialogue.content.language_pack import all_packs
 from dialogue.service_names import service_from_text
 from dialogue.times import closest, minutes_of, parse_times
-from integrations.qmatic.matching import extract_name, match_name, match_reference
+from dialogue.names import extract_name
+from integrations.qmatic.matching import match_name, match_reference
 
 from .base import Turn
 from .qmatic_calls import appointments_today, sensitive
 
-ORDINALS = {0: ("first", "earliest", "eerste", "vroegste", "eerdere", "earlier"),
-            1: ("second", "tweede"),
-            -1: ("last", "latest", "later", "laatste", "latere")}  # not "late": "sorry, I'm late"
-MONTHS = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
-          "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
-
-# "I'm here for my mother", "ik kom voor mijn vader", "mijn dochter heeft een afspraak": checking in someone else.
-RELATIVE = (r"(?:moeder|vader|ouders?|kind|zoon|dochter|broer|zus|oma|opa|man|vrouw|partner|vriend(?:in)?|buurman|"
-            r"buurvrouw|cli[eë]nt|mother|mom|mum|father|dad|parents?|child|son|daughter|brother|sister|grandmother|"
-            r"grandma|grandfather|grandpa|husband|wife|friend|neighbou?r|client)")
-SOMEONE_ELSE = re.compile(rf"\b(?:(?:voor|namens|met|van|for|with|on behalf of)\s+(?:mijn|m'n|my)\s+{RELATIVE}|"
-                          rf"(?:mijn|m'n|my)\s+{RELATIVE}(?:'s)?\s+(?:heeft|has|name)|"
-                          r"mantelzorger|begeleider|carer|caregiver|interpreter|tolk)\b", re.IGNORECASE)
+ORDINAL_POSITIONS = {"first": 0, "second": 1, "last": -1}
 
 
 def for_someone_else(text: str) -> bool:
-    return bool(SOMEONE_ELSE.search(text or ""))
-
+    """'I'm here for my mother', 'ik kom voor mijn vader', 'mijn dochter heeft een afspraak' (language.yml)."""
+    return any(pack.for_someone_else and pack.for_someone_else.search(text or "") for pack in all_packs())
 
 
 @dataclass(frozen=True)
@@ -50,10 +40,12 @@ class Narrowed:
 
 def ordinal(text: str, count: int) -> int | None:
     """"the first one" / "de laatste" -> an index into the candidates (sorted by time)."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    for position, names in ORDINALS.items():
-        if words & set(names) and position < count:
-            return position % count
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    for pack in all_packs():
+        for key, names in pack.ordinals.items():
+            position = ORDINAL_POSITIONS[key]
+            if words & set(names) and position < count:
+                return position % count
     return None
 
 
@@ -72,7 +64,7 @@ def birth_date(text: str) -> tuple[date | None, str]:
         if not found:
             return None, text
         day, month_text, year = int(found.group(1)), found.group(2), int(found.group(3))
-        month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text[:3], 0)
+        month = int(month_text) if month_text.isdigit() else _month(month_text)
         if year < 100:
             year += 1900 if year > 30 else 2000
     rest = lowered[:found.start()] + " " + lowered[found.end():]
@@ -82,69 +74,119 @@ def birth_date(text: str) -> tuple[date | None, str]:
         return None, text
 
 
+def _month(word: str) -> int:
+    """'april', 'apr', 'mrt', 'maart' -> the month's number (0: not a month), in any language."""
+    for pack in all_packs():
+        for number, (name, short) in enumerate(zip(pack.months, pack.short_months or pack.months), start=1):
+            if word[:3] in (name.lower()[:3], short):
+                return number
+    return 0
+
+
 def _keep(remaining: list[AppointmentInfo], ids: set[int]) -> list[AppointmentInfo]:
     return [c for c in remaining if c.id in ids]
+
+
+@dataclass
+class _Details:
+    """What this turn says, and the candidates still in the running."""
+    turn: Turn
+    text: str  # what was said, without a birth date
+    born: date | None
+    remaining: list[AppointmentInfo]
+    appointments: list  # today's Qmatic appointments of the candidates (with names, codes, birth dates)
+    understood: bool = False
+
+    def keep(self, ids: set[int]) -> None:
+        self.understood = True
+        self.remaining = _keep(self.remaining, ids)
+
+
+def _said_code(turn: Turn, text: str) -> str | None:
+    code = turn.entity("booking_code") or match_reference(text)
+    return None if code and parse_times(code) else code  # "11am" is a time, not a code
+
+
+def _said_name(turn: Turn, text: str) -> str | None:
+    entity = turn.entity("person_name")
+    return extract_name(text) or (extract_name(entity) if entity else None)
+
+
+def _by_code(details: _Details) -> Narrowed | None:
+    code = _said_code(details.turn, details.text)
+    if not code:
+        return None
+    sensitive([code])
+    folded = code.replace("-", "").upper()
+    details.keep({a.id for a in details.appointments if (a.public_id or "").replace("-", "").upper() == folded})
+    return None if details.remaining else Narrowed([], True, other_code=True)
+
+
+def _by_birth_date(details: _Details) -> Narrowed | None:
+    if details.born and details.remaining:
+        details.keep({a.id for a in details.appointments for c in a.customers
+                      if c.date_of_birth and c.date_of_birth[:10] == details.born.isoformat()})
+    return None
+
+
+def _by_name(details: _Details) -> Narrowed | None:
+    name = _said_name(details.turn, details.text)
+    if not name or not details.remaining or for_someone_else(details.text):
+        return None
+    pool = [a for a in details.appointments if a.id in {c.id for c in details.remaining}]
+    initial = re.fullmatch(r"([^\W\d_])\.?(?:\s+.*)?", name.strip())
+    if initial and len(name.split()[0].rstrip(".")) == 1:  # "J. de Vries", "de J"
+        letter = initial.group(1).lower()
+        ids = {a.id for a in pool for c in a.customers if c.first_name[:1].lower() == letter}
+    else:
+        ids = {m.appointment.id for m in match_name(name, pool, threshold=0.75)}
+    if not ids:
+        return Narrowed(details.remaining, True, other_name=True)
+    details.keep(ids)
+    return None
+
+
+def _by_service(details: _Details) -> Narrowed | None:
+    turn = details.turn
+    offered = SimpleNamespace(services={c.service: turn.content.services[c.service] for c in details.remaining
+                                        if c.service in turn.content.services})
+    service = offered.services.get(turn.entity("service") or "") or service_from_text(offered, details.text)
+    matching = [c for c in details.remaining if service and c.service == service.key]
+    if matching:
+        details.understood, details.remaining = True, matching
+    return None
+
+
+def _by_time(details: _Details) -> Narrowed | None:
+    # the whole sentence: an entity may be only a part of the time
+    said = parse_times(details.text) or parse_times(details.turn.entity("time") or "")
+    if said and details.remaining:
+        position = closest(said, [minutes_of(c.start_time) for c in details.remaining])
+        if position is not None:
+            details.understood, details.remaining = True, [details.remaining[position]]
+    return None
+
+
+DETAILS = (_by_code, _by_birth_date, _by_name, _by_service, _by_time)  # each narrows what the one before left
 
 
 def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
     """The candidates that fit every detail in this turn (None when Qmatic could not be asked)."""
     born, text = birth_date(turn.text)
     remaining = sorted(candidates, key=lambda c: c.start)
-    understood = False
     position = ordinal(text, len(remaining))
     if position is not None:
         return Narrowed([remaining[position]], True)
-    wanted = {c.id for c in remaining}
-    needs_qmatic = bool(turn.entity("booking_code") or match_reference(text) or born
-                        or turn.entity("person_name") or extract_name(text))
     appointments = []
-    if needs_qmatic:
+    if _said_code(turn, text) or born or _said_name(turn, text):  # only then are Qmatic's details needed
         listed = appointments_today(turn)
         if listed is None:
             return None
-        appointments = [a for a in listed if a.id in wanted]
+        appointments = [a for a in listed if a.id in {c.id for c in remaining}]
         sensitive(a.display_name for a in appointments)
-    code = turn.entity("booking_code") or match_reference(text)
-    if code and parse_times(code):
-        code = None  # "11am" is a time, not a code
-    if code:
-        sensitive([code])
-        understood = True
-        folded = code.replace("-", "").upper()
-        remaining = _keep(remaining, {a.id for a in appointments
-                                      if (a.public_id or "").replace("-", "").upper() == folded})
-        if not remaining:
-            return Narrowed([], True, other_code=True)
-    if born and remaining:
-        understood = True
-        remaining = _keep(remaining, {a.id for a in appointments for c in a.customers
-                                      if c.date_of_birth and c.date_of_birth[:10] == born.isoformat()})
-    name = extract_name(text) or (extract_name(turn.entity("person_name") or "") if turn.entity("person_name")
-                                  else None)
-    if name and remaining and not for_someone_else(text):
-        understood = True
-        initial = re.fullmatch(r"([^\W\d_])\.?(?:\s+.*)?", name.strip())
-        pool = [a for a in appointments if a.id in {c.id for c in remaining}]
-        if initial and len(name.split()[0].rstrip(".")) == 1:
-            letter = initial.group(1).lower()
-            ids = {a.id for a in pool for c in a.customers if c.first_name[:1].lower() == letter}
-        else:
-            ids = {m.appointment.id for m in match_name(name, pool, threshold=0.75)}
-        if not ids:
-            return Narrowed(remaining, True, other_name=True)
-        remaining = _keep(remaining, ids)
-    offered = SimpleNamespace(services={c.service: turn.content.services[c.service] for c in remaining
-                                        if c.service in turn.content.services})
-    service = offered.services.get(turn.entity("service") or "") or service_from_text(offered, text)
-    if service and remaining:
-        matching = [c for c in remaining if c.service == service.key]
-        if matching:
-            understood = True
-            remaining = matching
-    said = parse_times(text) or parse_times(turn.entity("time") or "")  # the whole sentence: an entity may be a part
-    if said and remaining:
-        position = closest(said, [minutes_of(c.start_time) for c in remaining])
-        if position is not None:
-            understood = True
-            remaining = [remaining[position]]
-    return Narrowed(remaining, understood)
+    details = _Details(turn, text, born, remaining, appointments)
+    for step in DETAILS:
+        final = step(details)
+        if final is not None:
+            return final
+    return Narrowed(details.remaining, details.understood)

@@ -16,7 +16,7 @@ from dialogue.times import say_time
 from integrations.qmatic.errors import QmaticAlreadyArrived, QmaticError, QmaticVisitUncertain
 
 from .base import ElvieAction, Turn
-from .qmatic_calls import CHECK_IN_DEADLINE_S, branch_now, forget_appointments, qmatic_failed, traced
+from .qmatic_calls import CHECK_IN_DEADLINE_S, branch_now, qmatic_failed, traced
 from .steps import ask_name, asks
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def check_in(turn: Turn, info: AppointmentInfo) -> None:
         else:
             qmatic_failed(turn, exc)
         return
-    forget_appointments()
+    turn.runtime.appointments.forget()
     ticket = visit.ticket_id
     turn.set("ticket", ticket)
     turn.set("appointment", None)

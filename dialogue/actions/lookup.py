@@ -6,12 +6,13 @@ import logging
 from dialogue.appointments import AppointmentInfo, Verdict, assess, info_of, window_for
 from dialogue.times import join_words, say_day, say_time
 from integrations.qmatic.errors import QmaticAppointmentCancelled
-from integrations.qmatic.matching import extract_name, match_name, match_reference
+from dialogue.names import extract_name
+from integrations.qmatic.matching import match_name, match_reference
 
 from .base import ElvieAction, Turn
 from .candidates import for_someone_else, narrow
 from .faq import answer_practical_question
-from .qmatic_calls import appointments_today, branch_now, cache_age, find_by_reference, sensitive
+from .qmatic_calls import appointments_today, branch_now, find_by_reference, sensitive
 from .steps import ask_name, asks, escalation, hand_over, rescues
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def lookup_name(turn: Turn) -> None:
         return  # Qmatic failed; already apologised
     sensitive(appointment.display_name for appointment in appointments)
     matches = match_name(query, appointments) if query else []
-    if not matches and query and (cache_age(turn) or 0) > 1.0:
+    if not matches and query and (turn.runtime.appointments.age() or 0) > 1.0:
         # Not in the (briefly cached) list: it may have been booked just now. Look once more.
         appointments = appointments_today(turn, fresh=True)
         if appointments is None:

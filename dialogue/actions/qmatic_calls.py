@@ -7,7 +7,6 @@ a turn (operation and status, no personal data) go into the turn's trace for the
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from contextlib import contextmanager
 
@@ -24,13 +23,10 @@ def branch_now(turn: Turn):
 
 log = logging.getLogger(__name__)
 
-APPOINTMENTS_TTL_S = 15.0  # today's list is fetched at most this often (Qmatic's own clients poll every 15 s)
 # Elvie apologises within 3 s when Qmatic is slow or down: each call the dialogue makes is bounded.
 LOOKUP_DEADLINE_S = 2.5  # reading (retries included)
 CHECK_IN_DEADLINE_S = 1.8  # creating a visit; finding out what happened after a timeout takes ~1 s more
 QUIET_DEADLINE_S = 0.8  # background reads that only improve recognition
-_cache_lock = threading.Lock()
-_cache: dict[str, tuple[float, list]] = {}
 
 
 def sensitive(values) -> None:
@@ -72,10 +68,9 @@ def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> 
     branches += [loc.qmatic_branch_id for loc in turn.content.locations.others.values()
                  if loc.qmatic_branch_id and loc.qmatic_branch_id != turn.branch]
     key = ",".join(map(str, branches))
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached and time.monotonic() - cached[0] < APPOINTMENTS_TTL_S and not fresh:
-            return cached[1]
+    cached = None if fresh else turn.runtime.appointments.get(key)
+    if cached is not None:
+        return cached
     appointments: list = []
     # One budget for all branches; a quiet call (names to help speech recognition) may not hold up a question.
     end = time.monotonic() + (QUIET_DEADLINE_S if quiet else LOOKUP_DEADLINE_S)
@@ -89,21 +84,8 @@ def appointments_today(turn: Turn, quiet: bool = False, fresh: bool = False) -> 
         if not quiet:
             qmatic_failed(turn, exc)
         return None
-    with _cache_lock:
-        _cache[key] = (time.monotonic(), appointments)
+    turn.runtime.appointments.put(key, appointments)
     return appointments
-
-
-def cache_age(turn: Turn) -> float | None:
-    """Seconds since today's list was fetched (None: not cached)."""
-    with _cache_lock:
-        entries = list(_cache.values())
-    return time.monotonic() - entries[0][0] if entries else None
-
-
-def forget_appointments() -> None:
-    with _cache_lock:
-        _cache.clear()
 
 
 def find_by_reference(turn: Turn, code: str):

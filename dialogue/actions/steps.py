@@ -38,7 +38,7 @@ def hand_over(turn: Turn, reason: str) -> None:
     url = turn.content.handover.notify_url
     if url:
         body = {"event": "handover", "reason": reason, "time": turn.runtime.clock.now().isoformat(timespec="seconds"),
-                "location": turn.content.locations.here_name("nl")}
+                "location": turn.content.locations.here_name(turn.content.languages[0])}
         threading.Thread(target=_notify, args=(url, body), daemon=True).start()
 
 

@@ -25,6 +25,10 @@ PACK_FILE = "language.yml"
 
 
 SPOKEN_TIMES = ("whole", "half", "quarter_past", "quarter_to", "other")
+ORDINALS = ("first", "second", "last")
+# What a time phrase means, from {h} and {m}: 'hour:minute', each a sum of h, h%12, m and whole numbers.
+_TERM = r"\s*(?:h%12|h|m|\d+)\s*"
+TIME_MEANING = re.compile(rf"{_TERM}(?:[+-]{_TERM})*:{_TERM}(?:[+-]{_TERM})*")
 
 
 def _text(value: Any) -> bool:
@@ -52,6 +56,23 @@ def _digit_words(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(v, int) and 0 <= v <= 9 for v in value.values())
 
 
+def _numbers(value: Any) -> bool:
+    """word -> a number below 60."""
+    return isinstance(value, dict) and bool(value) and all(isinstance(k, str) for k in value) and all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 60 for v in value.values())
+
+
+def _time_phrases(value: Any) -> bool:
+    """phrase -> what it means ('h-1:30'; each meaning is checked at its own line by check_pack)."""
+    return isinstance(value, dict) and bool(value) and all(isinstance(k, str) and isinstance(v, str)
+                                                           for k, v in value.items())
+
+
+def _ordinals(value: Any) -> bool:
+    """some of ORDINALS -> texts."""
+    return _phrases(value) and set(value) <= set(ORDINALS)
+
+
 @dataclass(frozen=True)
 class Shape(Node):
     """A value `valid` accepts; anything else is "'name' is not right: <help>"."""
@@ -62,7 +83,7 @@ class Shape(Node):
     def read(self, walk: Walk, value: Any, at: At) -> Any:
         if self.valid(value):
             return value
-        words = value if isinstance(value, list) else []
+        words = list(value) if isinstance(value, (list, dict)) else []
         quote = next((f" (put {w!r} in quotes: unquoted, YAML reads yes, no, on and off as true or false)"
                       for w in words if isinstance(w, bool)), "")
         walk.add(at.path, f"'{at.what}' is not right: {self.help}{quote}")
@@ -94,7 +115,21 @@ PACK = _pack({
     "or": (_text, "the word between the last two of a choice ('9:30 or 10:00')"),
     "spoken_times": (_templates, "how a visitor says a time: " + ", ".join(SPOKEN_TIMES)),
     "hour_words": (_texts(13), "the hours 0-12 in words (twelve first)"),
-}, optional=("hour_words",))
+    "numbers": (_numbers, "number words of a time, e.g. tien: 10, kwart is not one"),
+    "time_phrases": (_time_phrases, "how a visitor says a time, with {h} (and {m}), and what it means, e.g. "
+                                    "'half {h}': 'h-1:30' or '{m} past {h}': 'h:m'"),
+    "ordinals": (_ordinals, "words for the first, second and last of several appointments"),
+    "short_months": (_texts(12), "the months as written short, January first"),
+    "relatives": (_texts(), "people a visitor may come for: mother, son, ..."),
+    "for_someone_else": (_texts(), "how a visitor says they come for someone else, with {relative} or without"),
+    "name_lead_ins": (_texts(), "what comes before a name: 'my name is', 'I'm'"),
+    "name_openers": (_texts(), "what may start an answer and is no name: 'yes', 'hello'"),
+    "hesitations": (_texts(), "sounds of hesitation: uh, um"),
+    "not_names": (_texts(), "words that are in sentences, not in names: 'late', 'mother'"),
+    "task_words": (_texts(), "words that make a sentence about the appointment, not a practical question"),
+    "function_words": (_texts(), "words that carry no topic: 'where', 'is', 'the'"),
+}, optional=("hour_words", "numbers", "time_phrases", "ordinals", "short_months", "relatives", "for_someone_else",
+             "name_lead_ins", "name_openers", "hesitations", "not_names", "task_words", "function_words"))
 
 
 @dataclass(frozen=True)
@@ -117,6 +152,17 @@ class LanguagePack:
     or_word: str
     spoken_times: Mapping[str, str]
     hour_words: tuple[str, ...] | None
+    numbers: Mapping[str, int]
+    time_phrases: Mapping[str, str]
+    ordinals: Mapping[str, tuple[str, ...]]
+    short_months: tuple[str, ...]
+    for_someone_else: re.Pattern | None
+    name_lead_ins: tuple[str, ...]
+    name_openers: tuple[str, ...]
+    hesitations: frozenset[str]
+    not_names: frozenset[str]
+    task_words: tuple[str, ...]
+    function_words: tuple[str, ...]
 
 
 class LanguagePackInvalid(Exception):
@@ -144,6 +190,14 @@ def check_pack(source: Source) -> list[Problem]:
     for i, template in enumerate(data.get("name_phrases") or []):
         if isinstance(template, str) and "{name}" not in template:
             walk.add(("name_phrases", i), "a name phrase needs {name}")
+    phrases = data.get("time_phrases")
+    for phrase, meaning in (phrases.items() if isinstance(phrases, dict) else ()):
+        slots = set(re.findall(r"\{(\w*)\}", str(phrase)))
+        if "h" not in slots or not slots <= {"h", "m"}:
+            walk.add(("time_phrases", phrase), "a time phrase needs {h} and may have {m}")
+        if isinstance(meaning, str) and not TIME_MEANING.fullmatch(meaning):
+            walk.add(("time_phrases", phrase), f"'{meaning}' is not a time: write hour:minute from h, m and whole "
+                     "numbers, e.g. 'h-1:30' (half past the hour before {h})")
     return walk.problems
 
 
@@ -152,6 +206,20 @@ def _spelled(template: str) -> re.Pattern:
     words = [re.escape(part) for part in template.replace("{letter}", "\0").replace("{word}", "\1").split()]
     body = r"\s+".join(w.replace("\0", r"\w{1,3}").replace("\1", r"\w+") for w in words)
     return re.compile(rf"(^|\s){body}$")
+
+
+def _someone_else(data: dict) -> re.Pattern | None:
+    """'voor mijn {relative}' with relatives [moeder, zoon] -> a pattern for 'voor mijn moeder', 'voor mijn zoon'."""
+    relatives = "|".join(re.escape(r.lower()) for r in data.get("relatives") or [])
+    phrases = []
+    for phrase in data.get("for_someone_else") or []:
+        body = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+        if "{relative}" in phrase:
+            if not relatives:
+                continue
+            body = body.replace(re.escape("{relative}"), f"(?:{relatives})")
+        phrases.append(body)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(phrases)})(?!\w)", re.IGNORECASE) if phrases else None
 
 
 def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack:
@@ -173,7 +241,19 @@ def read_pack(path: Path, lang: str, display: str | None = None) -> LanguagePack
         clock=data["clock"], today=data["today"], tomorrow=data["tomorrow"], on_day=data["on_day"],
         days=tuple(data["days"]), months=tuple(data["months"]), or_word=data["or"],
         spoken_times=dict(data["spoken_times"]),
-        hour_words=tuple(data["hour_words"]) if data.get("hour_words") else None)
+        hour_words=tuple(data["hour_words"]) if data.get("hour_words") else None,
+        numbers={str(w).lower(): n for w, n in (data.get("numbers") or {}).items()},
+        time_phrases={str(p).lower(): m for p, m in (data.get("time_phrases") or {}).items()},
+        ordinals={key: tuple(w.lower() for w in words) for key, words in (data.get("ordinals") or {}).items()},
+        short_months=tuple(m.lower() for m in data.get("short_months") or ()),
+        for_someone_else=_someone_else(data),
+        name_lead_ins=_words(data, "name_lead_ins"), name_openers=_words(data, "name_openers"),
+        hesitations=frozenset(_words(data, "hesitations")), not_names=frozenset(_words(data, "not_names")),
+        task_words=_words(data, "task_words"), function_words=_words(data, "function_words"))
+
+
+def _words(data: dict, field: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip() for w in data.get(field) or ())
 
 
 @lru_cache(maxsize=16)
@@ -183,10 +263,12 @@ def _cached(path: Path, lang: str, mtime: float) -> LanguagePack:
 
 def pack_or_first(lang: str) -> LanguagePack:
     """The language's pack, or the first language's (content errors are reported by `elvie check`)."""
-    pack = language_pack(lang)
-    if pack is None:
-        pack = next(p for p in map(language_pack, content_languages()) if p is not None)
-    return pack
+    return language_pack(lang) or all_packs()[0]
+
+
+def all_packs() -> list[LanguagePack]:
+    """Every language's pack, Dutch first: what a visitor says is read in whatever language it comes."""
+    return [pack for pack in map(language_pack, content_languages()) if pack is not None]
 
 
 def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:

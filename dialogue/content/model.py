@@ -28,12 +28,13 @@ SCREENS = (
 
 @dataclass(frozen=True)
 class Text:
-    """A text in every language, e.g. Text({'nl': 'pasfoto', 'en': 'passport photo'})."""
+    """A text in every language, e.g. Text({'nl': 'pasfoto', 'en': 'passport photo'}). Content that loads has
+    every language's text; a language it lacks gets the first one there is."""
 
     by_lang: Mapping[str, str]
 
-    def __call__(self, lang: str, fallback: str = "nl") -> str:
-        return self.by_lang.get(lang) or self.by_lang.get(fallback) or next(iter(self.by_lang.values()), "")
+    def __call__(self, lang: str) -> str:
+        return self.by_lang.get(lang) or next(iter(self.by_lang.values()), "")
 
 
 @dataclass(frozen=True)

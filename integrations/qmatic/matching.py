@@ -3,8 +3,9 @@
 Names reach Elvie through speech recognition or a tablet keyboard, so the matcher expects
 trouble: Dutch surname prefixes ("van der", "de", "ten" — sometimes dropped, sometimes heard
 as "fan"), diacritics (Yılmaz, Wiśniewska), initials ("J. de Vries"), first name only, reversed
-order, spelled-out letters ("j a n s e n"), fillers ("mijn naam is ...") and the typical
-confusions of recognition (ij/ei/y, v/f, ch/g, dt/d/t, double letters, a lost h).
+order, spelled-out letters ("j a n s e n") and the typical confusions of recognition (ij/ei/y,
+v/f, ch/g, dt/d/t, double letters, a lost h). It is given a name: taking the name out of a
+sentence ("mijn naam is ...") is the dialogue's part (dialogue/names.py), in the visitor's language.
 Each candidate gets a score in 0..1; candidates well below the best are dropped, so several
 results mean "really ambiguous" (the dialogue then asks for the time of the appointment).
 """
@@ -25,10 +26,6 @@ PREFIX_WORDS = {"van", "der", "den", "de", "ten", "ter", "te", "het", "t", "in",
                 "di", "du", "dos", "das", "von", "vom", "zu", "mc", "o", "bin", "ben", "ibn", "abu"}
 HEARD_AS_PREFIX = {"fan": "van", "vander": "van der", "vanden": "van den", "vande": "van de", "dr": "de",
                    "ter": "ter", "tem": "ten"}
-FILLERS = re.compile(
-    r"\b(mijn naam is|de naam is|ik ben|ik heet|op naam van|naam is|my name is|the name is|i am|i'm|it's|it is|"
-    r"this is|name is|hallo|hello|hoi|hi|goedemorgen|goedemiddag|good morning|ja|yes|ok|oke|okay|uh|eh|euh|"
-    r"ik heb een afspraak|i have an appointment|de heer|meneer|mevrouw|mr|mrs|ms|miss|dhr|mevr|mw)\b")
 BOOKING_CODE = re.compile(r"\b([A-Z0-9]{2,}(?:-[A-Z0-9]+)+|[A-Z]{1,3}\d{2,}[A-Z0-9]*|\d{2,}[A-Z]{1,3}[A-Z0-9]*|"
                           r"[a-f0-9]{16,}|\d{6,10})\b", re.IGNORECASE)
 
@@ -102,7 +99,7 @@ def _join_spelled(tokens: list[str]) -> list[str]:
 
 def query_tokens(query: str) -> tuple[list[str], set[str]]:
     """(name tokens without prefixes, prefixes heard)."""
-    text = FILLERS.sub(" ", fold(query))
+    text = fold(query)
     tokens: list[str] = []
     for token in text.split():
         tokens.extend(HEARD_AS_PREFIX.get(token, token).split())
@@ -208,67 +205,3 @@ def match_reference(text: str) -> str | None:
 def _spelled_run(token: str) -> bool:
     """Could this token be the start of a code read out in pieces (letters then digits)?"""
     return bool(re.fullmatch(r"[A-Za-z]{1,3}\d*|\d{1,4}", token))
-
-
-# Words that do not occur in names: "ik ben te laat", "I'm here for my mother", "I'm a bit early" are
-# sentences, not names. Name particles (van, de, el, ten, ...) are not in this list; surnames that are
-# also words (de Jong, Bakker, de Wit, Groot, Klein) are left out of it on purpose, and so are particles
-# that are also words (te, in, ten, al, ben: 'te Boekhorst', 'in 't Veld') and names that are words (Ben, Wil,
-# May, Don, de Man, ter Haar, Little).
-NOT_NAME_WORDS = frozenset("""
-ik je jij u hij zij ze wij we jullie het een mijn zijn hun onze uw dit dat deze die er hier daar
-bent is was waren heb heeft hebben had kom komt kwam komen ga gaat gaan moet moeten wilt willen kan kunt
-mag zou doe doet weet weten zeg zegt sta staat zit zitten wacht wachten help helpen meld melden breng brengen
-laat vroeg vroegst later eerder nog even beetje wat iets heel erg echt wel niet geen ook maar en of want
-voor met naar bij om aan uit over door zonder namens samen
-moeder vader ouder ouders kind kinderen zoon dochter broer zus oma opa vrouw partner vriend vriendin buurman
-buurvrouw cliënt client meneer mevrouw familie begeleider mantelzorger tolk
-afspraak afspraken paspoort rijbewijs nummer code tijd uur minuten kwart half vandaag morgen gisteren
-ja nee jawel hallo dag goedemorgen goedemiddag sorry pardon dank bedankt alstublieft graag oke okay
-weet waar wanneer hoe welke wie waarom
-i me my mine you your he him his she her we us our they them their it its this that these those here there
-am are was were be been have has had do does did come came coming go going want need must can could 
-late early earlier too bit very really just still already only also but and or so because not no
-at on for to from by about without behalf together
-mother mom mum father dad parent parents child children son daughter brother sister grandmother grandma
-grandfather grandpa husband wife partner friend neighbour neighbor carer caregiver interpreter sir madam
-appointment appointments passport licence license number code time today tomorrow yesterday minutes
-yes yeah hello hi morning afternoon sorry thanks thank please okay
-what where when how which who why know dont
-geboren geboortedatum verjaardag born birthday birth date
-vergeten kwijt verdwaald klaar bezig terug wachtend waiting looking lost confused ready back forgot forgotten remember
-een twee drie vier vijf zes zeven acht negen tien elf twaalf kwart half uur
-one two three four five six seven eight nine eleven twelve quarter past half oclock noon am pm
-""".split())
-NAME_TOKEN = re.compile(r"^['’]?[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
-
-
-def extract_name(text: str) -> str | None:
-    """The name in what a visitor said or typed, or None when it is not a name.
-
-    'mijn naam is Jan de Vries' -> 'Jan de Vries'; 'ik ben te laat', 'I'm here for my mother',
-    'ik kom voor mijn moeder' -> None. Accepts particles (van, de, el, ten), initials ('J.'),
-    hyphens ('Jansen-Bakker') and diacritics ('Wiśniewska').
-    """
-    after = re.search(r"\b(?:mijn naam is|ik heet|de naam is|op naam van|onder de naam|naam is|my name is|"
-                      r"under the name|the name is|name is|i am|i'm|im|ik ben|it's|it is|this is|dit is)\s+(.+)$",
-                      text.strip(), re.IGNORECASE)
-    candidate = after.group(1) if after else text
-    candidate = re.sub(r"^\s*(?:(?:ja|yes|nee|no|uh+|eh+|euh|hallo|hello|hi|hoi|goedemorgen|goedemiddag|"
-                       r"good morning|ok(?:e|ay)?|dat is|that is|dhr|mevr|mw|mr|mrs|ms|de heer|meneer|mevrouw)"
-                       r"\.?[ ,.]+)*", "", candidate, flags=re.IGNORECASE)
-    candidate = candidate.strip(" .,!?;:")
-    tokens = candidate.split()
-    if not tokens or len(tokens) > 6:
-        return None
-    real = 0
-    for token in tokens:
-        bare = token.strip(",")
-        if not NAME_TOKEN.match(bare):
-            return None  # digits, symbols: a code or a time, not a name
-        folded = fold(bare)
-        if folded in NOT_NAME_WORDS:
-            return None
-        if folded not in PREFIX_WORDS:
-            real += 1
-    return candidate if real else None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.content.language_pack import content_languages
-from dialogue.content.yamlsource import Problem, YamlError, load_yaml
+from dialogue.content.yamlsource import Problem, Source, YamlError, did_you_mean, load_yaml
 
 TURN_KINDS = ("say", "touch", "audio", "sensor", "wait")
 SENSOR_NAMES = ("head_touch", "head_front", "head_middle", "head_rear", "hand_left", "hand_right",
@@ -70,45 +70,7 @@ def load_script(path: Path) -> Script:
     if not isinstance(turns_data, list) or not turns_data:
         problems.append(source.problem(("turns",), "'turns' must be a non-empty list"))
         turns_data = []
-    turns = []
-    for i, item in enumerate(turns_data):
-        if not isinstance(item, dict):
-            problems.append(source.problem(("turns", i), "each turn is a mapping like {say: ...}"))
-            continue
-        kinds = [k for k in item if k in TURN_KINDS]
-        unknown = [k for k in item if k not in TURN_KINDS and k != "expect"]
-        if len(kinds) != 1 or unknown:
-            problems.append(source.problem(("turns", i), f"a turn needs exactly one of {', '.join(TURN_KINDS)}"
-                                           + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else "")))
-            continue
-        kind = kinds[0]
-        value = item[kind]
-        expect = item.get("expect") or {}
-        if not isinstance(expect, dict):
-            problems.append(source.problem(("turns", i, "expect"), "'expect' must be a mapping"))
-            expect = {}
-        for key in expect:
-            if key not in EXPECT_KEYS:
-                problems.append(source.problem(("turns", i, "expect", key), f"unknown expectation '{key}'"))
-        if kind == "sensor":
-            name = value.get("name") if isinstance(value, dict) else value
-            times = value.get("times", 1) if isinstance(value, dict) else 1
-            if name not in SENSOR_NAMES:
-                problems.append(source.problem(("turns", i, kind), f"unknown sensor '{name}'; use one of "
-                                               + ", ".join(SENSOR_NAMES)))
-            if not isinstance(times, int) or not 1 <= times <= 50:
-                problems.append(source.problem(("turns", i, kind), "times must be a whole number from 1 to 50"))
-            value = {"name": name, "times": times}
-        if kind == "audio":
-            clip = (path.parent / str(value)).resolve()
-            if not clip.exists():
-                problems.append(source.problem(("turns", i, kind), f"audio file not found: {clip}"))
-            value = clip
-        if kind == "touch" and not (isinstance(value, str) or (isinstance(value, dict) and "button" in value)):
-            problems.append(source.problem(("turns", i, kind), "touch is a button id or {button: ..., value: ...}"))
-        if kind == "wait" and not isinstance(value, (int, float)):
-            problems.append(source.problem(("turns", i, kind), "wait takes a number of seconds"))
-        turns.append(ScriptTurn(kind=kind, value=value, expect=expect, line=source.line("turns", i)))
+    turns = [turn for i, item in enumerate(turns_data) if (turn := _turn(source, path, i, item, problems))]
     qmatic = data.get("qmatic")
     qmatic_path = (path.parent / str(qmatic)).resolve() if qmatic else None
     if qmatic_path is not None and not qmatic_path.exists():
@@ -121,6 +83,52 @@ def load_script(path: Path) -> Script:
         raise ScriptError("\n".join(str(p) for p in problems))
     return Script(name=str(data.get("name") or path.stem), path=path, turns=tuple(turns), lang=lang,
                   qmatic=qmatic_path)
+
+
+def _turn(source: Source, path: Path, i: int, item: Any, problems: list[Problem]) -> ScriptTurn | None:
+    """Turn `i` of the script, or None (its problems added)."""
+    if not isinstance(item, dict):
+        problems.append(source.problem(("turns", i), "each turn is a mapping like {say: ...}"))
+        return None
+    kinds = [k for k in item if k in TURN_KINDS]
+    unknown = [k for k in item if k not in TURN_KINDS and k != "expect"]
+    if len(kinds) != 1 or unknown:
+        problems.append(source.problem(("turns", i), f"a turn needs exactly one of {', '.join(TURN_KINDS)}"
+                                       + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else "")))
+        return None
+    kind = kinds[0]
+    expect = item.get("expect") or {}
+    if not isinstance(expect, dict):
+        problems.append(source.problem(("turns", i, "expect"), "'expect' must be a mapping"))
+        expect = {}
+    for key in expect:
+        if key not in EXPECT_KEYS:
+            problems.append(source.problem(("turns", i, "expect", key), f"unknown expectation '{key}'{did_you_mean(key, EXPECT_KEYS)}"))
+    value, problem = _turn_value(kind, item[kind], path)
+    if problem:
+        problems.append(source.problem(("turns", i, kind), problem))
+    return ScriptTurn(kind=kind, value=value, expect=expect, line=source.line("turns", i))
+
+
+def _turn_value(kind: str, value: Any, path: Path) -> tuple[Any, str | None]:
+    """What a turn of this kind does, and the problem with it if any."""
+    if kind == "sensor":
+        name = value.get("name") if isinstance(value, dict) else value
+        times = value.get("times", 1) if isinstance(value, dict) else 1
+        problems = []
+        if name not in SENSOR_NAMES:
+            problems.append(f"unknown sensor '{name}'; use one of " + ", ".join(SENSOR_NAMES))
+        if not isinstance(times, int) or not 1 <= times <= 50:
+            problems.append("times must be a whole number from 1 to 50")
+        return {"name": name, "times": times}, "; ".join(problems) or None
+    if kind == "audio":
+        clip = (path.parent / str(value)).resolve()
+        return clip, None if clip.exists() else f"audio file not found: {clip}"
+    if kind == "touch" and not (isinstance(value, str) or (isinstance(value, dict) and "button" in value)):
+        return value, "touch is a button id or {button: ..., value: ...}"
+    if kind == "wait" and not isinstance(value, (int, float)):
+        return value, "wait takes a number of seconds"
+    return value, None
 
 
 def _as_list(value: Any) -> list:

@@ -107,7 +107,7 @@ class WhisperRecogniser:
         """One pass of every step on silence: the first encoding after loading takes ~100 ms longer
         (and the first scores ~20 ms), which the first visitor should not wait for."""
         encoded = self.encode(np.zeros(16000, dtype=np.float32))
-        self.score(encoded, [Candidate("ja", "nl", "affirm"), Candidate("yes", "en", "affirm")])
+        self.score(encoded, [Candidate("ok", lang, "affirm") for lang in self.languages])
         self.transcribe(encoded, self.languages[0])
 
     def _prefix(self, lang: str) -> list[int]:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from ..languages import installed_languages
 from ..naoqi_api.binding import NaoqiError
 from ..state import StateStore
 from .memory import ALMemory
@@ -24,7 +25,6 @@ from .people import _Extractor
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = {"Dutch": "nl", "English": "en"}
 PARAMETERS = {"Sensitivity": 0.5, "NbHypotheses": 1.0, "Threshold": 0.0}
 
 
@@ -88,16 +88,16 @@ class ALSpeechRecognition(_Extractor):
 
     # -- NAOqi API
     def setLanguage(self, language):
-        if language not in LANGUAGES:
+        if language not in installed_languages():
             raise NaoqiError(f"ALSpeechRecognition::setLanguage\n\tLanguage \"{language}\" is not installed. "
-                             f"Installed: {', '.join(LANGUAGES)}")
+                             f"Installed: {', '.join(installed_languages())}")
         self._language = language
 
     def getLanguage(self):
         return self._language
 
     def getAvailableLanguages(self):
-        return list(LANGUAGES)
+        return list(installed_languages())
 
     def setVocabulary(self, words, word_spotting):
         if not words:
@@ -214,7 +214,8 @@ class ALSpeechRecognition(_Extractor):
 
     def _recognise(self, audio: np.ndarray) -> None:
         try:
-            results = self._scorer(audio, list(self._vocabulary), LANGUAGES[self._language], self._word_spotting)
+            lang = installed_languages()[self._language]
+            results = self._scorer(audio, list(self._vocabulary), lang, self._word_spotting)
         except Exception:  # noqa: BLE001
             log.exception("recognition failed")
             return

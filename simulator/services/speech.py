@@ -6,6 +6,7 @@ import threading
 from typing import Any, Callable
 
 from ..clock import Clock
+from ..languages import installed_languages
 from ..naoqi_api.binding import NaoqiError, NaoqiModule
 from ..state import Spoken, StateStore, append_bounded
 from . import annotations
@@ -15,7 +16,6 @@ log = logging.getLogger(__name__)
 
 SECONDS_PER_WORD = 0.33
 ANIMATION_SECONDS = 2.0
-LANGUAGES = ("Dutch", "English")
 BODY_LANGUAGE_MODES = ("disabled", "random", "contextual")
 
 
@@ -188,9 +188,9 @@ class ALTextToSpeech(NaoqiModule):
         self._voice.stop_all()
 
     def setLanguage(self, language):
-        if language not in LANGUAGES:
+        if language not in installed_languages():
             raise NaoqiError(f"ALTextToSpeech::setLanguage\n\tLanguage \"{language}\" is not installed. "
-                             f"Installed languages: {', '.join(LANGUAGES)}")
+                             f"Installed languages: {', '.join(installed_languages())}")
         self._state.update(lambda s: setattr(s, "tts_language", language))
         self.emit("languageTTS", language)
 
@@ -198,10 +198,10 @@ class ALTextToSpeech(NaoqiModule):
         return self._state.read(lambda s: s.tts_language)
 
     def getAvailableLanguages(self):
-        return list(LANGUAGES)
+        return list(installed_languages())
 
     def getSupportedLanguages(self):
-        return list(LANGUAGES)
+        return list(installed_languages())
 
     def locale(self):
         return {"Dutch": "nl_NL", "English": "en_US"}[self.getLanguage()]

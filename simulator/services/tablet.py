@@ -3,6 +3,7 @@ tablet without network (Wi-Fi, APKs and firmware answer as on a robot that is of
 from __future__ import annotations
 
 from ..clock import Clock
+from ..languages import installed_languages
 from ..naoqi_api.binding import NaoqiModule
 from ..state import StateStore
 
@@ -184,7 +185,7 @@ class ALTabletService(NaoqiModule):
         return True
 
     def setTabletLanguage(self, language):
-        return language in ("English", "Dutch", "en", "nl")
+        return language in installed_languages() or language in installed_languages().values()
 
     # -- device, network (the virtual tablet is offline: no Wi-Fi, no store, no firmware server)
     def robotIp(self):

@@ -86,3 +86,11 @@ def test_a_language_file_that_is_not_a_set_of_settings_says_so_and_names_each_on
     assert found[0] == "language.yml:1: should be a set of 'name: value' entries"
     assert "language.yml:1: 'espeak_voice' is missing: the espeak-ng voice of the virtual Pepper, e.g. gmw/nl" in found
     assert not any("hour_words" in p for p in found)  # it may be left out
+
+
+def test_a_time_phrase_says_what_it_means_in_hours_and_minutes(locales):
+    meaning = edit(locales / "nl" / "language.yml", '"half {h}": "h-1:30"', '"half {h}": "half over"')
+    slot = edit(locales / "nl" / "language.yml", '"kwart over {h}": "h:15"', '"kwart over {uur}": "h:15"')
+    found = problems(locales)
+    assert any(p.startswith(f"locales/nl/language.yml:{meaning}: 'half over' is not a time") for p in found), found
+    assert f"locales/nl/language.yml:{slot}: a time phrase needs {{h}} and may have {{m}}" in found

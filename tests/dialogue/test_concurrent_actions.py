@@ -58,8 +58,8 @@ def test_a_check_in_whose_answer_is_lost_and_a_walk_in_at_the_same_moment(stack)
     with server.state.lock:  # the arrive takes effect, its answer is lost
         server.state.faults["arrive"] = parse_fault({"kind": "timeout", "seconds": 2.2, "commit": True, "times": 1})
     checking_in, walking_in = _at_last_document(rt, 100, "nl"), Visitor(rt, "en")
-    checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer(), "affirm"),
-                                lambda: walking_in.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"}))
+    checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer, "affirm"),
+                                lambda: walking_in.turn(ActionWalkIn, "inform_service", {"service": "uittreksel_brp"}))
     visits = {v["appointmentId"]: v["ticketId"] for v in server.state.visits.values()}
     assert [r.response for r in checked] == ["utter_checked_in"] and checking_in.slots["ticket"] == visits[100] == "R001"
     assert [r.response for r in walked] == ["utter_walk_in_ticket"] and walking_in.slots["ticket"] == visits[None] == "B001"
@@ -74,8 +74,8 @@ def test_a_full_queue_during_a_check_in_names_the_visitors_own_service(stack):  
     rt.qmatic.entry_point_id()
     server.state.queues[2].capacity = 0  # driving licences: full
     checking_in, walking_in = _at_last_document(rt, 100, "nl"), Visitor(rt, "nl")
-    checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer(), "affirm"),
-                                lambda: walking_in.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"}))
+    checked, walked = _together(lambda: checking_in.turn(ActionDocumentAnswer, "affirm"),
+                                lambda: walking_in.turn(ActionWalkIn, "inform_service", {"service": "uittreksel_brp"}))
     assert [r.response for r in checked] == ["utter_queue_full"]
     assert "de wachtrij voor het aanvragen van een rijbewijs is vol" in checked[0].text
     assert checking_in.slots.get("handover") is True and "ticket" not in checking_in.slots

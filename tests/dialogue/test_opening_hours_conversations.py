@@ -12,12 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from core.turn import BotMessage
 from dialogue import nlg
-from dialogue import runtime as runtime_module
 from dialogue.actions.greeting import ActionGreet
-from dialogue.actions.qmatic_calls import forget_appointments
 from dialogue.actions.routing import ActionArea
 from dialogue.actions.walk_in import ActionWalkIn
 from dialogue.clock import BranchClock
+from dialogue.runtime import Runtime
 
 
 class Visitor:
@@ -29,6 +28,8 @@ class Visitor:
         self.operations: list[str] = []  # this visitor's Qmatic calls, from the turns' traces
 
     def turn(self, action, intent: str, entities: dict | None = None, text: str = "") -> list[BotMessage]:
+        """One turn: `action` (an ElvieAction class, given this visitor's runtime) on a rasa-sdk Tracker."""
+        action = action(self.runtime) if isinstance(action, type) else action
         message = {"intent": {"name": intent, "confidence": 1.0}, "text": text,
                    "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()]}
         tracker = Tracker("visitor", dict(self.slots), message, [], False, None, {}, None)
@@ -59,14 +60,10 @@ def stack(monkeypatch):
     server = EmulatorServer(clock=clock.now).start()
     monkeypatch.setenv("ELVIE_QMATIC_BASE_URL", server.url)
     monkeypatch.delenv("ELVIE_QMATIC_CONFIG", raising=False)
-    rt = runtime_module.Runtime()
-    rt.__dict__["clock"] = clock  # the runtime's clock (and the Qmatic client's) is the test's
-    monkeypatch.setattr(runtime_module, "_runtime", rt)
-    forget_appointments()
+    rt = Runtime(clock=clock)  # the runtime's clock (and the Qmatic client's) is the test's
     try:
         yield rt, server, moment
     finally:
-        forget_appointments()
         rt.qmatic.close()
         server.stop()
 
@@ -89,7 +86,7 @@ SAYS = {  # language -> what a visitor hears in each situation
 def test_closed_for_the_evening_she_says_when_we_open(stack, lang):
     rt, server, moment = stack
     at(moment, "2026-12-02T18:30")  # Wednesday evening
-    said = Visitor(rt, lang).turn(ActionGreet(), "greet")
+    said = Visitor(rt, lang).turn(ActionGreet, "greet")
     assert [r.response for r in said] == ["utter_greet_closed"]
     assert SAYS[lang]["evening"] in said[0].text and said[0].screen == "message"
 
@@ -99,7 +96,7 @@ def test_opening_soon_no_ticket_yet(stack, lang):
     rt, server, moment = stack
     at(moment, "2026-12-02T08:40")
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"})
+    said = visitor.turn(ActionWalkIn, "inform_service", {"service": "uittreksel_brp"})
     assert [r.response for r in said] == ["utter_opens_soon"] and SAYS[lang]["soon"] in said[0].text
     assert server.state.visits == {} and "ticket" not in visitor.slots
 
@@ -108,12 +105,12 @@ def test_opening_soon_no_ticket_yet(stack, lang):
 def test_near_closing_long_services_get_no_ticket_short_ones_do(stack, lang):
     rt, server, moment = stack
     at(moment, "2026-12-02T16:40")  # 20 minutes before closing: verhuizing needs 30, an extract 15
-    said = Visitor(rt, lang).turn(ActionWalkIn(), "inform_service", {"service": "verhuizing"})
+    said = Visitor(rt, lang).turn(ActionWalkIn, "inform_service", {"service": "verhuizing"})
     assert [r.response for r in said] == ["utter_walk_in_closing"]
     assert SAYS[lang]["closes"] in said[0].text and SAYS[lang]["tomorrow_from"] in said[0].text
     assert server.state.visits == {}
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"})
+    said = visitor.turn(ActionWalkIn, "inform_service", {"service": "uittreksel_brp"})
     assert [r.response for r in said] == ["utter_walk_in_ticket"] and visitor.slots["ticket"] == "B001"
     assert len(server.state.visits) == 1
 
@@ -123,10 +120,10 @@ def test_a_public_holiday_with_the_hosts_note(stack, lang):
     rt, server, moment = stack
     at(moment, "2026-12-25T10:00")  # Christmas Day, a Friday; Boxing Day is Saturday
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionGreet(), "greet")
+    said = visitor.turn(ActionGreet, "greet")
     assert [r.response for r in said] == ["utter_greet_closed"]
     assert SAYS[lang]["christmas"] in said[0].text and SAYS[lang]["monday"] in said[0].text
-    said = visitor.turn(ActionWalkIn(), "inform_service", {"service": "uittreksel_brp"})
+    said = visitor.turn(ActionWalkIn, "inform_service", {"service": "uittreksel_brp"})
     assert [r.response for r in said] == ["utter_closed"] and SAYS[lang]["christmas"] in said[0].text
     assert server.state.visits == {}
 
@@ -136,9 +133,9 @@ def test_one_area_closed_while_the_other_is_open(stack, lang):
     rt, server, moment = stack
     at(moment, "2026-12-04T13:00")  # Friday afternoon: the Werkacademie closed at 12:30
     visitor = Visitor(rt, lang)
-    assert [r.response for r in visitor.turn(ActionGreet(), "greet")] == ["utter_greet"]
-    said = visitor.turn(ActionArea(), "werkacademie")
+    assert [r.response for r in visitor.turn(ActionGreet, "greet")] == ["utter_greet"]
+    said = visitor.turn(ActionArea, "werkacademie")
     assert [r.response for r in said] == ["utter_closed"]
     assert SAYS[lang]["werkacademie"] in said[0].text and SAYS[lang]["monday"] in said[0].text
-    said = visitor.turn(ActionArea(), "servicecentrum")
+    said = visitor.turn(ActionArea, "servicecentrum")
     assert [r.response for r in said] == ["utter_servicecentrum"]

@@ -13,15 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogue import runtime as runtime_module
 from dialogue.actions.candidates import birth_date
 from dialogue.actions.checkin import ActionAppointmentConfirmed, ActionDocumentAnswer
 from dialogue.actions.faq import ActionOutOfScope
 from dialogue.actions.lookup import ActionCheckInRequest, ActionChooseCandidate, ActionDontKnow, ActionLookupName
-from dialogue.actions.qmatic_calls import forget_appointments
 from dialogue.actions.repair import ActionRepair
 from dialogue.clock import BranchClock
 from dialogue.content.store import ContentStore
+from dialogue.runtime import Runtime
 
 from .test_opening_hours_conversations import Visitor
 
@@ -41,12 +40,7 @@ def stack_for(monkeypatch, content_root: Path | None = None):
     server = EmulatorServer(fixture=yaml.safe_load(FIXTURE.read_text()), clock=clock.now).start()
     monkeypatch.setenv("ELVIE_QMATIC_BASE_URL", server.url)
     monkeypatch.delenv("ELVIE_QMATIC_CONFIG", raising=False)
-    rt = runtime_module.Runtime()
-    rt.__dict__["clock"] = clock
-    if content_root is not None:
-        rt.store = ContentStore(content_root)
-    monkeypatch.setattr(runtime_module, "_runtime", rt)
-    forget_appointments()
+    rt = Runtime(ContentStore(content_root) if content_root is not None else None, clock=clock)
     return rt, server, moment
 
 
@@ -56,7 +50,6 @@ def stack(monkeypatch):
     try:
         yield rt, server, moment
     finally:
-        forget_appointments()
         rt.qmatic.close()
         server.stop()
 
@@ -78,10 +71,10 @@ def assert_private(said) -> None:
 
 def choose(rt, lang: str, surname: str, detail: str, intent: str = "inform_name", entities=None):
     visitor = Visitor(rt, lang)
-    first = visitor.turn(ActionLookupName(), "inform_name", text=surname)
+    first = visitor.turn(ActionLookupName, "inform_name", text=surname)
     assert keys(first) == ["utter_choose_candidate"], (surname, text(first))
     assert visitor.slots["expecting"] == "candidate"
-    said = visitor.turn(ActionChooseCandidate(), intent, entities, text=detail)
+    said = visitor.turn(ActionChooseCandidate, intent, entities, text=detail)
     assert_private(first + said)
     return visitor, said
 
@@ -142,10 +135,10 @@ def test_the_first_unique_answer_to_the_repeated_question_is_taken(stack):
     """The reported loop: 'de Vries', then 'Johan', then 'Johan de Vries' each got the same question."""
     rt, _, _ = stack
     visitor = Visitor(rt, "nl")
-    visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
-    said = visitor.turn(ActionChooseCandidate(), "inform_name", {"person_name": "Johan"}, text="Johan")
+    visitor.turn(ActionLookupName, "inform_name", text="de Vries")
+    said = visitor.turn(ActionChooseCandidate, "inform_name", {"person_name": "Johan"}, text="Johan")
     assert keys(said) == ["utter_confirm_appointment"] and "11.30 uur" in said[0].text
-    said = visitor.turn(ActionAppointmentConfirmed(), "affirm", text="ja")
+    said = visitor.turn(ActionAppointmentConfirmed, "affirm", text="ja")
     assert "utter_choose_candidate" not in keys(said)
 
 
@@ -153,9 +146,9 @@ def test_the_first_unique_answer_to_the_repeated_question_is_taken(stack):
 def test_never_the_same_question_twice_then_the_touch_list_then_a_host(stack, lang):
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
-    asked = [keys(visitor.turn(ActionLookupName(), "inform_name", text="Jansen"))]
+    asked = [keys(visitor.turn(ActionLookupName, "inform_name", text="Jansen"))]
     for _ in range(3):
-        said = visitor.turn(ActionChooseCandidate(), "nlu_fallback", text="blauw")
+        said = visitor.turn(ActionChooseCandidate, "nlu_fallback", text="blauw")
         asked.append(keys(said))
         assert_private(said)
     assert asked == [["utter_choose_candidate"], ["utter_choose_candidate_again"], ["utter_choose_candidate_touch"],
@@ -167,13 +160,13 @@ def test_never_the_same_question_twice_then_the_touch_list_then_a_host(stack, la
 def test_i_dont_know_gets_the_touch_list_with_times_and_services(stack, lang, words):
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
-    visitor.turn(ActionLookupName(), "inform_name", text="de Jong")
-    said = visitor.turn(ActionDontKnow(), "dont_know", text=words)
+    visitor.turn(ActionLookupName, "inform_name", text="de Jong")
+    said = visitor.turn(ActionDontKnow, "dont_know", text=words)
     assert keys(said) == ["utter_choose_candidate_dont_know"]
     shown = said[0].data["candidates"]
     assert [c["time"] for c in shown] == ["10:25", "11:00"] and all(c["service"] for c in shown)
     assert_private(said)
-    tapped = visitor.turn(ActionChooseCandidate(), "choose_candidate", {"candidate": "1"})
+    tapped = visitor.turn(ActionChooseCandidate, "choose_candidate", {"candidate": "1"})
     assert keys(tapped) == ["utter_confirm_appointment"] and "11" in tapped[0].text
 
 
@@ -184,7 +177,7 @@ def test_i_dont_know_elsewhere_offers_another_way(stack, lang, expecting, respon
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
     visitor.slots["expecting"] = expecting
-    said = visitor.turn(ActionDontKnow(), "dont_know", text="weet ik niet")
+    said = visitor.turn(ActionDontKnow, "dont_know", text="weet ik niet")
     assert response in keys(said)
 
 
@@ -194,9 +187,9 @@ def test_i_dont_know_elsewhere_offers_another_way(stack, lang, expecting, respon
 def test_a_sentence_is_not_looked_up_as_a_name(stack, lang, sentence):
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionCheckInRequest(), "check_in", text=sentence)
+    said = visitor.turn(ActionCheckInRequest, "check_in", text=sentence)
     assert keys(said) == ["utter_ask_name"]
-    said = visitor.turn(ActionLookupName(), "out_of_scope", text=sentence)
+    said = visitor.turn(ActionLookupName, "out_of_scope", text=sentence)
     assert keys(said) == ["utter_ask_name_not_a_name"] and visitor.slots["expecting"] == "name"
 
 
@@ -207,9 +200,9 @@ def test_a_sentence_is_not_looked_up_as_a_name(stack, lang, sentence):
 def test_checking_in_for_someone_else(stack, lang, sentence, name, time):
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionCheckInRequest(), "check_in", text=sentence)
+    said = visitor.turn(ActionCheckInRequest, "check_in", text=sentence)
     assert keys(said) == ["utter_ask_name_on_appointment"]
-    said = visitor.turn(ActionLookupName(), "inform_name", text=name)
+    said = visitor.turn(ActionLookupName, "inform_name", text=name)
     assert keys(said) == ["utter_confirm_appointment"] and time in said[0].text
 
 
@@ -218,19 +211,19 @@ def test_checking_in_for_someone_else(stack, lang, sentence, name, time):
 def test_a_practical_question_while_choosing_then_back_to_the_choice(stack, lang, question, answer):
     rt, _, _ = stack
     visitor = Visitor(rt, lang)
-    visitor.turn(ActionLookupName(), "inform_name", text="Visser")
-    said = visitor.turn(ActionChooseCandidate(), "out_of_scope", text=question)
+    visitor.turn(ActionLookupName, "inform_name", text="Visser")
+    said = visitor.turn(ActionChooseCandidate, "out_of_scope", text=question)
     assert keys(said)[0] == "utter_faq_answer" and answer in said[0].text
     assert keys(said)[1].startswith("utter_choose_candidate") and visitor.slots["expecting"] == "candidate"
-    said = visitor.turn(ActionChooseCandidate(), "inform_name", text="Eva")
+    said = visitor.turn(ActionChooseCandidate, "inform_name", text="Eva")
     assert keys(said) == ["utter_confirm_appointment"]
 
 
 def test_a_practical_question_when_asked_for_the_name_is_answered_and_the_name_asked_again(stack):
     rt, _, _ = stack
     visitor = Visitor(rt, "nl")
-    visitor.turn(ActionCheckInRequest(), "check_in", text="ik heb een afspraak")
-    said = visitor.turn(ActionLookupName(), "out_of_scope", text="waar kan ik parkeren")
+    visitor.turn(ActionCheckInRequest, "check_in", text="ik heb een afspraak")
+    said = visitor.turn(ActionLookupName, "out_of_scope", text="waar kan ik parkeren")
     assert keys(said) == ["utter_faq_answer", "utter_ask_name"] and "parkeergarage" in said[0].text
     assert visitor.slots["expecting"] == "name"
 
@@ -240,19 +233,19 @@ def test_a_practical_question_when_asked_for_the_name_is_answered_and_the_name_a
 def test_closing_time_comes_from_the_opening_hours(stack, lang, question, says):
     rt, _, moment = stack
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionOutOfScope(), "out_of_scope", text=question)
+    said = visitor.turn(ActionOutOfScope, "out_of_scope", text=question)
     assert keys(said) == ["utter_faq_answer", "utter_anything_else"] and says in said[0].text
     moment["now"] = datetime(2026, 12, 2, 18, 0)
-    said = visitor.turn(ActionOutOfScope(), "out_of_scope", text=question)
+    said = visitor.turn(ActionOutOfScope, "out_of_scope", text=question)
     assert ("morgen" if lang == "nl" else "tomorrow") in said[0].text
 
 
 def test_not_understood_and_not_a_practical_question_is_still_not_understood(stack):
     rt, _, _ = stack
     visitor = Visitor(rt, "nl")
-    assert keys(visitor.turn(ActionOutOfScope(), "out_of_scope", text="wie wint er vanavond")) == ["utter_out_of_scope"]
-    assert keys(visitor.turn(ActionRepair(), "nlu_fallback", text="blub blub")) == ["utter_not_understood"]
-    assert keys(visitor.turn(ActionRepair(), "nlu_fallback", text="is er hier wifi")) == ["utter_faq_answer",
+    assert keys(visitor.turn(ActionOutOfScope, "out_of_scope", text="wie wint er vanavond")) == ["utter_out_of_scope"]
+    assert keys(visitor.turn(ActionRepair, "nlu_fallback", text="blub blub")) == ["utter_not_understood"]
+    assert keys(visitor.turn(ActionRepair, "nlu_fallback", text="is er hier wifi")) == ["utter_faq_answer",
                                                                                           "utter_anything_else"]
 
 
@@ -277,7 +270,6 @@ def strict_content(tmp_path, monkeypatch):
     try:
         yield rt, server, moment
     finally:
-        forget_appointments()
         rt.qmatic.close()
         server.stop()
 
@@ -288,31 +280,31 @@ def test_each_service_has_its_own_check_in_window(strict_content, lang):
     assert rt.content.services["paspoort"].check_in_window.late_min == 5
     visitor = Visitor(rt, lang)
     # Jan de Vries, passport at 10:30: at 10:00 that is 30 minutes early, more than the 20 the hosts allow
-    said = visitor.turn(ActionLookupName(), "inform_name", text="Jan de Vries")
+    said = visitor.turn(ActionLookupName, "inform_name", text="Jan de Vries")
     assert keys(said) == ["utter_appointment_too_early"] and ("10.10" in said[0].text or "10:10" in said[0].text)
     # Johan de Vries, change of address at 11:30 (default window, 180 minutes): checked in, "you are early"
     visitor = Visitor(rt, lang)
-    assert keys(visitor.turn(ActionLookupName(), "inform_name", text="Johan de Vries")) == ["utter_confirm_appointment"]
-    said = visitor.turn(ActionAppointmentConfirmed(), "affirm", text="ja")
+    assert keys(visitor.turn(ActionLookupName, "inform_name", text="Johan de Vries")) == ["utter_confirm_appointment"]
+    said = visitor.turn(ActionAppointmentConfirmed, "affirm", text="ja")
     while visitor.slots.get("expecting") == "document":
-        said = visitor.turn(ActionDocumentAnswer(), "affirm", text="ja")
+        said = visitor.turn(ActionDocumentAnswer, "affirm", text="ja")
     assert keys(said)[-1] == "utter_checked_in_early" and visitor.slots["ticket"]
     # Jan de Vries at 10:36: six minutes late, more than the passport's five: the reception decides
     moment["now"] = datetime(2026, 12, 2, 10, 36)
-    forget_appointments()
+    rt.appointments.forget()
     visitor = Visitor(rt, lang)
-    said = visitor.turn(ActionLookupName(), "inform_name", text="Jan de Vries")
+    said = visitor.turn(ActionLookupName, "inform_name", text="Jan de Vries")
     assert keys(said) == ["utter_appointment_past"]
     # ... while five minutes late is still fine
     moment["now"] = datetime(2026, 12, 2, 10, 35)
     visitor = Visitor(rt, lang)
-    assert keys(visitor.turn(ActionLookupName(), "inform_name", text="Jan de Vries")) == ["utter_confirm_appointment"]
+    assert keys(visitor.turn(ActionLookupName, "inform_name", text="Jan de Vries")) == ["utter_confirm_appointment"]
 
 
 def test_a_question_the_speech_side_heard_is_answered_by_its_key(stack):
     """A spoken FAQ phrasing reaches the dialogue as /out_of_scope{"faq": key} (robot/engine/expectations.py)."""
     rt, _, _ = stack
-    said = Visitor(rt, "en").turn(ActionOutOfScope(), "out_of_scope", {"faq": "wifi"}, text='/out_of_scope{"faq":"wifi"}')
+    said = Visitor(rt, "en").turn(ActionOutOfScope, "out_of_scope", {"faq": "wifi"}, text='/out_of_scope{"faq":"wifi"}')
     assert keys(said) == ["utter_faq_answer", "utter_anything_else"] and "Gemeente-Gast" in said[0].text
 
 
@@ -320,8 +312,8 @@ def test_someone_booked_today_is_found_when_they_name_themselves_while_choosing(
     """"de Vries" gave two candidates, but the visitor then says another name booked today: that one is found."""
     rt, _, _ = stack
     visitor = Visitor(rt, "nl")
-    visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
-    said = visitor.turn(ActionChooseCandidate(), "inform_name", text="Lotte Bakker")
+    visitor.turn(ActionLookupName, "inform_name", text="de Vries")
+    said = visitor.turn(ActionChooseCandidate, "inform_name", text="Lotte Bakker")
     assert keys(said) == ["utter_confirm_appointment"] and "10.40 uur" in said[0].text
 
 
@@ -330,9 +322,9 @@ def test_a_practical_question_while_choosing_a_walk_in_service_then_the_choice_a
 
     rt, _, _ = stack
     visitor = Visitor(rt, "nl")
-    assert keys(visitor.turn(ActionNoAppointment(), "no_appointment", text="ik heb geen afspraak")) == \
+    assert keys(visitor.turn(ActionNoAppointment, "no_appointment", text="ik heb geen afspraak")) == \
         ["utter_ask_walk_in_service"]
-    said = visitor.turn(ActionWalkIn(), "out_of_scope", text="waar is de lift")
+    said = visitor.turn(ActionWalkIn, "out_of_scope", text="waar is de lift")
     assert keys(said) == ["utter_faq_answer", "utter_ask_walk_in_service"] and "lift" in said[0].text
     assert visitor.slots["expecting"] == "walk_in_service"
 
@@ -340,6 +332,6 @@ def test_a_practical_question_while_choosing_a_walk_in_service_then_the_choice_a
 def test_a_booking_code_of_another_appointment_while_choosing_finds_that_one(stack):
     rt, _, _ = stack
     visitor = Visitor(rt, "en")
-    visitor.turn(ActionLookupName(), "inform_name", text="de Vries")
-    said = visitor.turn(ActionChooseCandidate(), "inform_booking_code", {"booking_code": "QM4401"}, text="QM4401")
+    visitor.turn(ActionLookupName, "inform_name", text="de Vries")
+    said = visitor.turn(ActionChooseCandidate, "inform_booking_code", {"booking_code": "QM4401"}, text="QM4401")
     assert keys(said) == ["utter_confirm_appointment"] and "10:40" in said[0].text

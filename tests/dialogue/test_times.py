@@ -1,7 +1,9 @@
+import shutil
 from datetime import datetime
 
 import pytest
 
+from core.paths import CONTENT_DIR
 from dialogue.times import closest, join_words, parse_times, say_time
 
 
@@ -20,9 +22,30 @@ from dialogue.times import closest, join_words, parse_times, say_time
     ("2 pm", 14 * 60),
     ("ten thirty", 10 * 60 + 30),
     ("nine o'clock", 9 * 60),
+    ("tien over half elf", 10 * 60 + 40),
+    ("vijf minuten voor tien", 9 * 60 + 55),
+    ("ten to three", 14 * 60 + 50),
+    ("12 pm", 12 * 60),
+    ("at twenty past eleven", 11 * 60 + 20),
 ])
 def test_spoken_times_are_understood(text, expected):
     assert expected in parse_times(text)
+
+
+def test_a_time_is_read_once_in_its_longest_phrase():
+    assert parse_times("tien voor half elf") == [10 * 60 + 20, 22 * 60 + 20]  # not also 'half elf' (10:30)
+
+
+def test_a_language_brings_its_own_time_phrases(tmp_path, monkeypatch):
+    """A new language's language.yml is all it takes for Elvie to read its times."""
+    locales = tmp_path / "locales"
+    shutil.copytree(CONTENT_DIR, locales)
+    (locales / "tr").mkdir()
+    (locales / "tr" / "language.yml").write_text((locales / "en" / "language.yml").read_text(encoding="utf-8").replace(
+        "time_phrases:", 'time_phrases:\n  "saat {h} buçuk": "h:30"').replace(
+        "numbers: {", "numbers: {dokuz: 9, "), encoding="utf-8")
+    monkeypatch.setenv("ELVIE_CONTENT_DIR", str(locales))
+    assert parse_times("saat dokuz buçuk") == [9 * 60 + 30, 21 * 60 + 30]
 
 
 def test_no_time_in_plain_text():

@@ -60,8 +60,37 @@ def _need(item: dict, key: str, where: str) -> Any:
 def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) -> None:
     """Replace the state's world with the fixture's (validated first: a bad fixture changes nothing).
     Times are the branch's wall-clock times; "now" is the state's clock in the branch's time zone."""
-    branches: dict[int, Branch] = {}
-    for i, item in enumerate(data.get("branches") or []):
+    branches = _branches(data.get("branches") or [])
+    queues = _queues(data.get("queues") or [])
+    services = _services(data.get("services") or [], queues)
+    for branch in branches.values():
+        for service in branch.services:
+            if service not in services:
+                raise FixtureError(f"branch {branch.id} offers service {service}, which is not defined")
+    appointments: dict[int, dict[str, Any]] = {}
+    next_id = 1001
+    for i, item in enumerate(data.get("appointments") or []):
+        appointment_id = int(item.get("id") or next_id)
+        next_id = max(next_id, appointment_id) + 1
+        if appointment_id in appointments:
+            raise FixtureError(f"appointments[{i}]: appointment id {appointment_id} is used twice")
+        appointments[appointment_id] = _appointment(state, item, f"appointments[{i}]", appointment_id, branches,
+                                                    services, today)
+    faults = {}
+    for operation, spec in (data.get("faults") or {}).items():
+        try:
+            faults[str(operation)] = parse_fault(spec)
+        except FaultError as exc:
+            raise FixtureError(f"faults.{operation}: {exc}") from None
+    with state.lock:
+        state.branches, state.queues, state.services = branches, queues, services
+        state.appointments, state.visits, state.faults = appointments, {}, faults
+        state.world += 1
+
+
+def _branches(items: list) -> dict[int, Branch]:
+    branches = {}
+    for i, item in enumerate(items):
         where = f"branches[{i}]"
         branch_id = int(_need(item, "id", where))
         try:
@@ -74,66 +103,57 @@ def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) 
                                      services=[int(s) for s in item.get("services") or []],
                                      entry_points={str(k): int(v) for k, v in points.items()},
                                      address=str(item.get("address", "")))
-    queues: dict[int, Queue] = {}
-    for i, item in enumerate(data.get("queues") or []):
+    return branches
+
+
+def _queues(items: list) -> dict[int, Queue]:
+    queues = {}
+    for i, item in enumerate(items):
         where = f"queues[{i}]"
         queue_id = int(_need(item, "id", where))
         queues[queue_id] = Queue(id=queue_id, name=str(_need(item, "name", where)),
                                  letter=str(item.get("letter", chr(ord("A") + i))),
                                  capacity=int(item.get("capacity", 100)))
-    services: dict[int, ServiceDef] = {}
-    for i, item in enumerate(data.get("services") or []):
+    return queues
+
+
+def _services(items: list, queues: dict[int, Queue]) -> dict[int, ServiceDef]:
+    services = {}
+    for i, item in enumerate(items):
         where = f"services[{i}]"
         queue = int(_need(item, "queue", where))
         if queue not in queues:
             raise FixtureError(f"{where}: queue {queue} is not defined under queues")
         services[int(_need(item, "id", where))] = ServiceDef(int(item["id"]), str(_need(item, "name", where)), queue)
-    for branch in branches.values():
-        for service in branch.services:
-            if service not in services:
-                raise FixtureError(f"branch {branch.id} offers service {service}, which is not defined")
-    appointments: dict[int, dict[str, Any]] = {}
-    next_id = 1001
-    for i, item in enumerate(data.get("appointments") or []):
-        where = f"appointments[{i}]"
-        appointment_id = int(item.get("id") or next_id)
-        next_id = max(next_id, appointment_id) + 1
-        if appointment_id in appointments:
-            raise FixtureError(f"{where}: appointment id {appointment_id} is used twice")
-        branch = int(_need(item, "branch", where))
-        if branch not in branches:
-            raise FixtureError(f"{where}: branch {branch} is not defined")
-        service = int(_need(item, "service", where))
-        if service not in services:
-            raise FixtureError(f"{where}: service {service} is not defined")
-        now = state.now(branches[branch].timezone)
-        try:
-            start = _start_time(str(_need(item, "time", where)),
-                                (today or now.date()) + timedelta(days=int(item.get("day", 0))), now)
-        except ValueError:
-            raise FixtureError(f"{where}: time must look like 09:30, or +45m / -20m (relative to now)") from None
-        end = start + timedelta(minutes=int(item.get("minutes", 15)))
-        properties = {"notes": item.get("notes", "")}
-        if item.get("booking_code"):
-            properties["publicId"] = str(item["booking_code"])
-        if item.get("external_id"):
-            properties["externalId"] = str(item["external_id"])
-        customer = {"id": 90000 + appointment_id, "firstName": str(item.get("first_name", "")),
-                    "lastName": str(_need(item, "last_name", where)),
-                    "properties": {"dateOfBirth": item.get("date_of_birth"), "phoneNumber": "", "email": ""}}
-        appointments[appointment_id] = {
-            "id": appointment_id, "branchId": branch, "status": str(item.get("status", "CREATED")),
+    return services
+
+
+def _appointment(state: EmulatorState, item: dict, where: str, appointment_id: int, branches: dict[int, Branch],
+                 services: dict[int, ServiceDef], today: date | None) -> dict[str, Any]:
+    """One appointment as Qmatic's REST API gives it."""
+    branch = int(_need(item, "branch", where))
+    if branch not in branches:
+        raise FixtureError(f"{where}: branch {branch} is not defined")
+    service = int(_need(item, "service", where))
+    if service not in services:
+        raise FixtureError(f"{where}: service {service} is not defined")
+    now = state.now(branches[branch].timezone)
+    try:
+        start = _start_time(str(_need(item, "time", where)),
+                            (today or now.date()) + timedelta(days=int(item.get("day", 0))), now)
+    except ValueError:
+        raise FixtureError(f"{where}: time must look like 09:30, or +45m / -20m (relative to now)") from None
+    end = start + timedelta(minutes=int(item.get("minutes", 15)))
+    properties = {"notes": item.get("notes", "")}
+    if item.get("booking_code"):
+        properties["publicId"] = str(item["booking_code"])
+    if item.get("external_id"):
+        properties["externalId"] = str(item["external_id"])
+    customer = {"id": 90000 + appointment_id, "firstName": str(item.get("first_name", "")),
+                "lastName": str(_need(item, "last_name", where)),
+                "properties": {"dateOfBirth": item.get("date_of_birth"), "phoneNumber": "", "email": ""}}
+    return {"id": appointment_id, "branchId": branch, "status": str(item.get("status", "CREATED")),
             "startTime": start.isoformat(timespec="seconds"), "endTime": end.isoformat(timespec="seconds"),
             "resourceName": "Balie", "updateTime": start.isoformat(timespec="seconds"),
             "services": [{"id": service, "name": services[service].name}],
             "customers": [customer], "properties": properties}
-    faults = {}
-    for operation, spec in (data.get("faults") or {}).items():
-        try:
-            faults[str(operation)] = parse_fault(spec)
-        except FaultError as exc:
-            raise FixtureError(f"faults.{operation}: {exc}") from None
-    with state.lock:
-        state.branches, state.queues, state.services = branches, queues, services
-        state.appointments, state.visits, state.faults = appointments, {}, faults
-        state.world += 1

@@ -2,8 +2,19 @@
 
 Used by the matcher tests and the Qmatic benchmark (precision / recall). Each case: what was
 heard or typed, and the full names that must be among the matches (empty: nobody should match).
+A case goes the way a visitor's words go: the name is taken from the sentence (dialogue/names.py),
+then matched against the day's appointments (integrations/qmatic/matching.py).
 """
 from __future__ import annotations
+
+from datetime import datetime
+
+from dialogue.names import extract_name
+from integrations.qmatic.emulator.fixtures import load_fixture, seed
+from integrations.qmatic.emulator.state import EmulatorState
+from integrations.qmatic.matching import match_name
+from integrations.qmatic.models import Appointment, appointment_from_json
+from integrations.qmatic.times import zone
 
 NAME_CASES: list[tuple[str, tuple[str, ...]]] = [
     # plain and formal
@@ -77,13 +88,6 @@ def case_day():
     """The default fixture day as the name cases see it: seeded at a fixed 10:00 in the branch's time
     zone, so that its appointments ("-60m" ... "+90m") all fall on one day whenever the cases run (at
     23:30 UTC the machine's date and Amsterdam's differ, and "+20m" is tomorrow there)."""
-    from datetime import datetime
-
-    from .emulator.fixtures import load_fixture, seed
-    from .emulator.state import EmulatorState
-    from .models import appointment_from_json
-    from .times import zone
-
     moment = datetime(2026, 12, 2, 10, 0, tzinfo=zone("Europe/Amsterdam"))
     state = EmulatorState()
     state.clock = lambda: moment
@@ -92,15 +96,19 @@ def case_day():
     return [a for a in (appointment_from_json(x) for x in state.appointments.values()) if a.start.date() == day]
 
 
+def found(said: str, appointments: list[Appointment]) -> set[str]:
+    """The full names of the appointments that match what a visitor said or typed."""
+    name = extract_name(said)
+    return {m.appointment.display_name for m in match_name(name, appointments)} if name else set()
+
+
 def evaluate(appointments) -> dict[str, float]:
     """Precision and recall of match_name over NAME_CASES (counted per expected / returned name), over
     one day's appointments (`case_day()`), as the dialogue searches only today's."""
-    from .matching import match_name
-
     true_positive = returned = expected = 0
     failures = []
     for query, wanted in NAME_CASES:
-        names = {m.appointment.display_name for m in match_name(query, appointments)}
+        names = found(query, appointments)
         hits = names & set(wanted)
         true_positive += len(hits)
         returned += len(names)

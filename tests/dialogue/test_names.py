@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.qmatic.matching import extract_name
+from dialogue.names import extract_name
 
 NOT_NAMES = {
     "nl": [
@@ -73,3 +73,9 @@ def test_real_name_variants_are_found(said, name):
 
 def test_codes_and_times_are_not_names():
     assert extract_name("QM4102") is None and extract_name("11.30") is None and extract_name("12-04-1980") is None
+
+
+def test_hesitations_are_no_part_of_a_name():
+    assert extract_name("mijn naam is Jan, uh, de Vries") == "Jan de Vries"
+    assert extract_name("uh Emily Clarke") == "Emily Clarke"
+    assert extract_name("ehm") is None
