@@ -22,6 +22,7 @@ from .schema import At, Field, Node, Record, Walk
 from .yamlsource import Problem, Source, YamlError, load_yaml
 
 PACK_FILE = "language.yml"
+DEFAULT_LANGUAGE = "nl"  # the service centre's language: Elvie starts in it, and it is listed first
 
 
 SPOKEN_TIMES = ("whole", "half", "quarter_past", "quarter_to", "other")
@@ -172,10 +173,10 @@ class LanguagePackInvalid(Exception):
 
 
 def content_languages(root: Path | None = None) -> tuple[str, ...]:
-    """The languages Elvie speaks: the folders under locales/ (Dutch first, the service centre's default)."""
+    """The languages Elvie speaks: the folders under locales/, the service centre's (DEFAULT_LANGUAGE) first."""
     root = root or content_root()
     found = [p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")] if root.is_dir() else []
-    return tuple(sorted(found, key=lambda lang: (lang != "nl", lang)))
+    return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
 
 
 def check_pack(source: Source) -> list[Problem]:

@@ -52,7 +52,7 @@ async def _converse(script: Script, settings, as_json: bool) -> int:
     from robot.harness import LocalElvie
 
     failures = 0
-    engine_settings = EngineSettings(default_lang=script.lang or "nl")
+    engine_settings = EngineSettings(**({"default_lang": script.lang} if script.lang else {}))
     async with LocalElvie(settings, engine_settings) as elvie:
         if script.qmatic is not None:
             await elvie.seed_qmatic(script.qmatic)

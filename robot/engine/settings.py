@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogue.content.language_pack import DEFAULT_LANGUAGE
+
 
 @dataclass(frozen=True)
 class EngineSettings:
-    default_lang: str = "nl"
+    default_lang: str = DEFAULT_LANGUAGE  # the language a conversation starts in
     idle_warning_s: float = 15.0  # the tablet warns this long before the idle reset
     goodbye_screen_s: float = 5.0  # the goodbye screen stays this long before a fresh start
     unmute_tail_s: float = 0.3  # keep recognition muted this long after Elvie stops speaking

@@ -12,11 +12,13 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from dialogue.content.language_pack import DEFAULT_LANGUAGE
+
 
 @dataclass(frozen=True)
 class TabletView:
     screen: str = "welcome"
-    lang: str = "nl"
+    lang: str = DEFAULT_LANGUAGE
     subtitle: str = ""  # what Elvie is saying / said last
     heard: str = ""  # what Elvie understood the visitor to say (to see and correct)
     heard_source: str = ""  # "speech" or "typed"
@@ -29,7 +31,7 @@ class TabletView:
 
 
 class TabletState:
-    def __init__(self, lang: str = "nl"):
+    def __init__(self, lang: str = DEFAULT_LANGUAGE):
         self.view = TabletView(lang=lang)
         self._changed = asyncio.Event()
         self._waiters: set[asyncio.Future] = set()
