@@ -19,7 +19,7 @@ spoken (false: Elvie stays silent).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
