@@ -8,7 +8,7 @@ Every detail found narrows the candidates; the visitor never hears names or birt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
@@ -94,7 +94,9 @@ class _Details:
     text: str  # what was said, without a birth date
     born: date | None
     remaining: list[AppointmentInfo]
-    appointments: list  # today's Qmatic appointments of the candidates (with names, codes, birth dates)
+    code: str | None  # the booking code said, if any
+    name: str | None  # the name said, if any
+    appointments: list = field(default_factory=list)  # today's Qmatic appointments of the candidates
     understood: bool = False
 
     def keep(self, ids: set[int]) -> None:
@@ -113,7 +115,7 @@ def _said_name(turn: Turn, text: str) -> str | None:
 
 
 def _by_code(details: _Details) -> Narrowed | None:
-    code = _said_code(details.turn, details.text)
+    code = details.code
     if not code:
         return None
     sensitive([code])
@@ -130,7 +132,7 @@ def _by_birth_date(details: _Details) -> Narrowed | None:
 
 
 def _by_name(details: _Details) -> Narrowed | None:
-    name = _said_name(details.turn, details.text)
+    name = details.name
     if not name or not details.remaining or for_someone_else(details.text):
         return None
     pool = [a for a in details.appointments if a.id in {c.id for c in details.remaining}]
@@ -177,14 +179,13 @@ def narrow(turn: Turn, candidates: list[AppointmentInfo]) -> Narrowed | None:
     position = ordinal(text, len(remaining))
     if position is not None:
         return Narrowed([remaining[position]], True)
-    appointments = []
-    if _said_code(turn, text) or born or _said_name(turn, text):  # only then are Qmatic's details needed
+    details = _Details(turn, text, born, remaining, _said_code(turn, text), _said_name(turn, text))
+    if details.code or born or details.name:  # only then are Qmatic's details needed
         listed = appointments_today(turn)
         if listed is None:
             return None
-        appointments = [a for a in listed if a.id in {c.id for c in remaining}]
-        sensitive(a.display_name for a in appointments)
-    details = _Details(turn, text, born, remaining, appointments)
+        details.appointments = [a for a in listed if a.id in {c.id for c in remaining}]
+        sensitive(a.display_name for a in details.appointments)
     for step in DETAILS:
         final = step(details)
         if final is not None:
