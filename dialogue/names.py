@@ -9,6 +9,8 @@ locales/<lang>/language.yml: a visitor may give their name in either language.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from dialogue.content.language_pack import LanguagePack, all_packs
 from integrations.qmatic.matching import PREFIX_WORDS, fold
@@ -21,26 +23,41 @@ def _any(phrases) -> str:
     return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(set(phrases), key=len, reverse=True))
 
 
-def _after_lead_in(text: str, packs: list[LanguagePack]) -> str:
+@dataclass(frozen=True)
+class NameReader:
+    """Every language's words around names (locales/<lang>/language.yml), compiled once per version of the
+    language files."""
+    lead_in: re.Pattern | None  # 'mijn naam is Jan' -> 'Jan'
+    openers: re.Pattern | None  # 'ja, uh, de Vries' -> 'de Vries'
+    hesitations: frozenset[str]  # folded
+    not_names: frozenset[str]  # folded
+
+
+@lru_cache(maxsize=4)
+def _reader(packs: tuple[LanguagePack, ...]) -> NameReader:
     lead_ins = _any(p for pack in packs for p in pack.name_lead_ins)
-    after = re.search(rf"(?<!\w)(?:{lead_ins})\s+(.+)$", text, re.IGNORECASE) if lead_ins else None
-    return after.group(1) if after else text
+    openers = _any(p for pack in packs for p in pack.name_openers + tuple(pack.hesitations))
+    return NameReader(
+        lead_in=re.compile(rf"(?<!\w)(?:{lead_ins})\s+(.+)$", re.IGNORECASE) if lead_ins else None,
+        openers=re.compile(rf"^\s*(?:(?:{openers})\.?(?:[ ,.]+|$))*", re.IGNORECASE) if openers else None,
+        hesitations=frozenset(fold(w) for pack in packs for w in pack.hesitations),
+        not_names=frozenset(fold(w) for pack in packs for w in pack.not_names))
 
 
-def _without_openers(text: str, packs: list[LanguagePack]) -> str:
-    openers = _any([p for pack in packs for p in pack.name_openers + tuple(pack.hesitations)])
-    if openers:
-        text = re.sub(rf"^\s*(?:(?:{openers})\.?(?:[ ,.]+|$))*", "", text, flags=re.IGNORECASE)
-    return text.strip(" .,!?;:")
+def _candidate(text: str, reader: NameReader) -> str:
+    """What may be the name: after a lead-in, without the openers of an answer."""
+    after = reader.lead_in.search(text) if reader.lead_in else None
+    candidate = after.group(1) if after else text
+    if reader.openers:
+        candidate = reader.openers.sub("", candidate)
+    return candidate.strip(" .,!?;:")
 
 
 def extract_name(text: str) -> str | None:
     """The name in `text` ('mijn naam is Jan, uh, de Vries' -> 'Jan de Vries'), or None: not a name."""
-    packs = all_packs()
-    hesitations = {fold(w) for pack in packs for w in pack.hesitations}
-    not_names = {fold(w) for pack in packs for w in pack.not_names}
-    candidate = _without_openers(_after_lead_in(text.strip(), packs), packs)
-    tokens = [t for t in candidate.split() if fold(t) not in hesitations]
+    reader = _reader(all_packs())
+    candidate = _candidate(text.strip(), reader)
+    tokens = [t for t in candidate.split() if fold(t) not in reader.hesitations]
     if not tokens or len(tokens) > MAX_WORDS:
         return None
     real = 0
@@ -49,7 +66,7 @@ def extract_name(text: str) -> str | None:
         if not NAME_TOKEN.match(bare):
             return None  # digits, symbols: a code or a time, not a name
         folded = fold(bare)
-        if folded in not_names:
+        if folded in reader.not_names:
             return None
         if folded not in PREFIX_WORDS:
             real += 1

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from dialogue.content.language_pack import all_packs, pack_or_first
+from dialogue.content.language_pack import LanguagePack, all_packs, pack_or_first
 
 DIGITS = re.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})(?!\d)")  # 10:30, 14.30, 9h45: any language
 TERM = re.compile(r"([+-]?)(h%12|h|m|\d+)")
@@ -47,11 +48,22 @@ def _number(numbers: dict[str, int], name: str = "") -> str:
     return group + r"\d{1,2}|" + "|".join(re.escape(w) for w in sorted(numbers, key=len, reverse=True)) + ")"
 
 
-def _phrases(numbers: dict[str, int]) -> list[TimePhrase]:
-    """Every language's time phrases (locales/<lang>/language.yml), longest first: 'tien voor half elf' is
-    read before 'half elf' could be."""
+@dataclass(frozen=True)
+class TimeReader:
+    """Every language's number words and time phrases (locales/<lang>/language.yml), compiled once per
+    version of the language files."""
+    numbers: dict[str, int]
+    phrases: tuple[TimePhrase, ...]  # longest first: 'tien voor half elf' is read before 'half elf' could be
+    pair: re.Pattern  # two numbers: "ten thirty", "tien dertig"
+
+
+@lru_cache(maxsize=4)
+def _reader(packs: tuple[LanguagePack, ...]) -> TimeReader:
+    numbers: dict[str, int] = {}
+    for pack in packs:
+        numbers.update(pack.numbers)
     phrases = {}
-    for pack in all_packs():
+    for pack in packs:
         for phrase, meaning in pack.time_phrases.items():
             body = ""
             for before, word in zip([None] + phrase.split(), phrase.split()):
@@ -59,21 +71,17 @@ def _phrases(numbers: dict[str, int]) -> list[TimePhrase]:
                     body += r"\s+" if (before in SLOTS) == (word in SLOTS) else r"\s*"
                 body += _number(numbers, SLOTS[word]) if word in SLOTS else re.escape(word)
             phrases[phrase] = TimePhrase(re.compile(rf"(?<!\w){body}(?!\w)"), meaning)
-    return [phrases[p] for p in sorted(phrases, key=lambda p: len(p.replace("{h}", "").replace("{m}", "")),
-                                       reverse=True)]
-
-
-def _numbers() -> dict[str, int]:
-    numbers: dict[str, int] = {}
-    for pack in all_packs():
-        numbers.update(pack.numbers)
-    return numbers
+    longest_first = sorted(phrases, key=lambda p: len(p.replace("{h}", "").replace("{m}", "")), reverse=True)
+    number = _number(numbers)
+    return TimeReader(numbers, tuple(phrases[p] for p in longest_first),
+                      re.compile(rf"(?<!\w){number}\s+{number}(?!\w)"))
 
 
 def parse_times(text: str) -> list[int]:
     """Possible times (minutes after midnight) mentioned in `text`, best reading first, in any language."""
     rest = " " + text.lower().replace("’", "'") + " "
-    numbers = _numbers()
+    reader = _reader(all_packs())
+    numbers = reader.numbers
     found: list[int] = []
 
     def read(pattern: re.Pattern, minutes) -> None:
@@ -86,12 +94,11 @@ def parse_times(text: str) -> list[int]:
         return 0 if token is None else int(token) if token.isdigit() else numbers[token]
 
     read(DIGITS, lambda match: _readings(int(match.group(1)), int(match.group(2))))
-    for phrase in _phrases(numbers):
+    for phrase in reader.phrases:
         meaning = phrase.meaning
         read(phrase.pattern, lambda match: _readings(*divmod(
             _meaning(meaning, n(match.group("h")), n(match.groupdict().get("m"))), 60)))
-    number = _number(numbers)
-    for match in re.finditer(rf"(?<!\w){number}\s+{number}(?!\w)", rest):  # "ten thirty", "tien dertig"
+    for match in reader.pair.finditer(rest):  # "ten thirty", "tien dertig"
         hour, minute = n(match.group(1)), n(match.group(2))
         if minute in (15, 20, 30, 40, 45, 50) and hour <= 12:
             found.extend(v for v in _readings(hour, minute) if v not in found)

@@ -133,7 +133,7 @@ PACK = _pack({
              "name_lead_ins", "name_openers", "hesitations", "not_names", "task_words", "function_words"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per file version (cached below): what is derived from it can be too
 class LanguagePack:
     lang: str
     espeak_voice: str
@@ -267,9 +267,10 @@ def pack_or_first(lang: str) -> LanguagePack:
     return language_pack(lang) or all_packs()[0]
 
 
-def all_packs() -> list[LanguagePack]:
-    """Every language's pack, Dutch first: what a visitor says is read in whatever language it comes."""
-    return [pack for pack in map(language_pack, content_languages()) if pack is not None]
+def all_packs() -> tuple[LanguagePack, ...]:
+    """Every language's pack, the default language first: what a visitor says is read in whatever language it
+    comes. The same packs are the same objects until a file changes, so readers can cache what they derive."""
+    return tuple(pack for pack in map(language_pack, content_languages()) if pack is not None)
 
 
 def language_pack(lang: str, root: Path | None = None) -> LanguagePack | None:
