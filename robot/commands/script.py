@@ -103,7 +103,8 @@ def _turn(source: Source, path: Path, i: int, item: Any, problems: list[Problem]
         expect = {}
     for key in expect:
         if key not in EXPECT_KEYS:
-            problems.append(source.problem(("turns", i, "expect", key), f"unknown expectation '{key}'{did_you_mean(key, EXPECT_KEYS)}"))
+            problems.append(source.problem(("turns", i, "expect", key),
+                                           f"unknown expectation '{key}'{did_you_mean(key, EXPECT_KEYS)}"))
     value, problem = _turn_value(kind, item[kind], path)
     if problem:
         problems.append(source.problem(("turns", i, kind), problem))
