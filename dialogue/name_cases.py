@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dialogue.names import extract_name
-from integrations.qmatic.emulator.fixtures import load_fixture, seed
-from integrations.qmatic.emulator.state import EmulatorState
+from integrations.qmatic.emulator.fixtures import load_fixture, seeded_at
 from integrations.qmatic.matching import match_name
 from integrations.qmatic.models import Appointment, appointment_from_json
 from integrations.qmatic.times import zone
@@ -89,9 +88,7 @@ def case_day():
     zone, so that its appointments ("-60m" ... "+90m") all fall on one day whenever the cases run (at
     23:30 UTC the machine's date and Amsterdam's differ, and "+20m" is tomorrow there)."""
     moment = datetime(2026, 12, 2, 10, 0, tzinfo=zone("Europe/Amsterdam"))
-    state = EmulatorState()
-    state.clock = lambda: moment
-    seed(state, load_fixture(None))
+    state = seeded_at(load_fixture(None), moment)
     day = moment.date()
     return [a for a in (appointment_from_json(x) for x in state.appointments.values()) if a.start.date() == day]
 

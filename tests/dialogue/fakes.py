@@ -11,12 +11,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
-
 from dialogue.clock import BranchClock
 from integrations.qmatic.client import CallRecord, CallTrace
-from integrations.qmatic.emulator.fixtures import seed
-from integrations.qmatic.emulator.state import EmulatorState
+from integrations.qmatic.emulator.fixtures import load_fixture, seeded_at
 from integrations.qmatic.errors import QmaticAlreadyArrived, QmaticUnavailable
 from integrations.qmatic.models import Appointment, Visit, appointment_from_json
 from integrations.qmatic.times import zone
@@ -26,10 +23,7 @@ SUITE_MOMENT = datetime(2026, 12, 2, 10, 0, tzinfo=zone("Europe/Amsterdam"))  # 
 
 class FakeQmatic:
     def __init__(self, fixture: Path, now: datetime = SUITE_MOMENT):
-        state = EmulatorState()
-        state.clock = lambda: now
-        data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
-        seed(state, data)
+        state = seeded_at(load_fixture(fixture), now)
         self.letters = {s.id: state.queues[s.queue].letter for s in state.services.values()}
         self.appointments = {a.id: a for a in (appointment_from_json(x) for x in state.appointments.values())}
         self.visits: dict[int, Visit] = {}  # appointment id -> its visit

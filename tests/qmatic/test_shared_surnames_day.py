@@ -8,8 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from integrations.qmatic.emulator.fixtures import seed
-from integrations.qmatic.emulator.state import EmulatorState
+from integrations.qmatic.emulator.fixtures import load_fixture, seeded_at
 from integrations.qmatic.matching import match_name
 from integrations.qmatic.models import appointment_from_json
 
@@ -31,9 +30,7 @@ def test_five_or_more_shared_surnames_each_told_apart_by_every_detail():
 def test_a_bare_shared_surname_matches_every_booking_with_it():
     from zoneinfo import ZoneInfo
 
-    state = EmulatorState()
-    state.clock = lambda: datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    seed(state, yaml.safe_load(FIXTURE.read_text()))
+    state = seeded_at(load_fixture(FIXTURE), datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     appointments = [appointment_from_json(a) for a in state.appointments.values()]
     for surname in ("de Vries", "Jansen", "de Jong", "Bakker", "Visser", "Yilmaz", "el Amrani", "Nowak"):
         found = {m.appointment.customers[0].last_name for m in match_name(surname, appointments)}

@@ -57,6 +57,15 @@ def _need(item: dict, key: str, where: str) -> Any:
     return item[key]
 
 
+def seeded_at(data: dict[str, Any], moment: datetime) -> EmulatorState:
+    """A world seeded from `data` with its clock standing still at `moment`: a day as tests and the name cases
+    see it, whatever the machine's date."""
+    state = EmulatorState()
+    state.clock = lambda: moment
+    seed(state, data)
+    return state
+
+
 def seed(state: EmulatorState, data: dict[str, Any], today: date | None = None) -> None:
     """Replace the state's world with the fixture's (validated first: a bad fixture changes nothing).
     Times are the branch's wall-clock times; "now" is the state's clock in the branch's time zone."""
