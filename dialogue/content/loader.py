@@ -189,7 +189,7 @@ def _services(walk: Walk, documents: dict[str, Document] | None) -> tuple[dict[s
     seen_ids: dict[int, str] = {}
     for key, entry in top["services"].items():
         path = ("services", key)
-        ids = [qid for qid in entry["qmatic_service_ids"] if qid is not None]
+        ids = []
         for i, qid in enumerate(entry["qmatic_service_ids"]):
             if qid is None:
                 continue
@@ -197,6 +197,7 @@ def _services(walk: Walk, documents: dict[str, Document] | None) -> tuple[dict[s
                 walk.add(path + ("qmatic_service_ids", i),
                          f"Qmatic service id {qid} is already used by service '{seen_ids[qid]}'")
             seen_ids[qid] = key
+            ids.append(qid)
         required = _required_documents(walk, path, key, entry["documents"])
         if entry["name"] and entry["area"]:
             services[key] = Service(key=key, area=entry["area"], name=entry["name"], qmatic_service_ids=tuple(ids),
@@ -361,7 +362,7 @@ def load_content(root: Path | None = None) -> Content:
     root = Path(root or content_root())
     if not root.is_dir():
         raise ContentInvalid([Problem(str(root), 1, "content folder not found")])
-    languages = content_languages(root)  # Dutch first: the service centre's default
+    languages = content_languages(root)  # the service centre's language first
     if not languages:
         raise ContentInvalid([Problem(str(root), 1, "no language folders (e.g. nl/, en/) found")])
     files = _Files(root, languages)
